@@ -1,0 +1,5 @@
+"""``python -m retrans``."""
+
+from .cli import main
+
+main()

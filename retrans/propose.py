@@ -1,0 +1,90 @@
+"""Generate candidate rewrites for a suspect span.
+
+Every span gets "keep" first. A variant gets the canonical form. A mistranslation
+(an ordinary word standing for a name) also gets the rewrites its grammar needs:
+the determiner dropped ("the attack on a third" -> "the attack on Sumy"), made
+definite ("a third attack" -> "the Sumy attack"), surrounding quotes dropped, and
+for places a following class noun turned around ("the third city of Ukraine" ->
+"the city of Sumy in Ukraine"). The ranker decides among them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from .config import DETERMINERS, PLACE_NOUNS, QUOTE_PAIRS
+from .glossary import Entry, Forms
+from .records import MISTRANSLATION, Candidate, Span
+
+_DET_RE = re.compile(r"(?:^|(?<=\W))(" + "|".join(DETERMINERS) + r")(\s+)$", re.IGNORECASE)
+_POSSESSIVE_RE = re.compile(r"(?:^|(?<=\W))(\w+['’]s)(\s+)$")
+_NOUN_RE = re.compile(r"^(\s+)(" + "|".join(PLACE_NOUNS) + r")\b(?:(\s+of\s+)([A-Z][\w'’.-]*\w))?")
+
+
+def align_canonical(form: str, canonical: str) -> str:
+    """The part of ``canonical`` that ``form`` renders: a surname-only variant
+    ("Zelnski") maps to the canonical surname ("Zelensky"), a full one to the whole."""
+    ftoks, ctoks = form.split(), canonical.split()
+    if len(ftoks) >= len(ctoks):
+        return canonical
+    n = len(ftoks)
+    best, best_score = canonical, -1.0
+    for i in range(len(ctoks) - n + 1):
+        window = ctoks[i : i + n]
+        score = sum(fuzz.ratio(a.lower(), b.lower()) for a, b in zip(ftoks, window))
+        if score > best_score:
+            best, best_score = " ".join(window), score
+    return best
+
+
+def match_case(original: str, replacement: str) -> str:
+    """Carry the original's all-caps over to the replacement; otherwise names keep their own casing."""
+    if len(original) > 1 and original.isupper() and any(c.isalpha() for c in original):
+        return replacement.upper()
+    return replacement
+
+
+def propose(span: Span, line: str, entry: Entry, forms: Forms) -> list[Candidate]:
+    """Candidates for ``span`` in ``line``: keep first, then rewrites, without duplicates."""
+    target = match_case(span.text, align_canonical(span.form, forms.canonical))
+    out: list[Candidate] = []
+    seen: set[tuple[int, int, str]] = set()
+
+    def add(start: int, end: int, replacement: str, source: str) -> None:
+        key = (start, end, replacement)
+        if key not in seen and start <= span.start and end >= span.end:
+            seen.add(key)
+            out.append(Candidate(span, start, end, line[start:end], replacement, source))
+
+    add(span.start, span.end, span.text, "keep")
+    add(span.start, span.end, target, "canonical")
+    if span.kind != MISTRANSLATION:
+        return out
+
+    start, end = span.start, span.end
+    quoted = (start > 0 and end < len(line) and line[start - 1] in QUOTE_PAIRS
+              and line[end] == QUOTE_PAIRS[line[start - 1]])
+    if quoted:
+        add(start - 1, end + 1, target, "unquote")
+        start, end = start - 1, end + 1
+    det = _DET_RE.search(line, 0, start)
+    if det:
+        det_start = det.start(1)
+        add(det_start, end, target, "drop-determiner")
+        word = det.group(1)
+        if word.lower() != "the":
+            the = "The" if word[0].isupper() else "the"
+            add(det_start, end, f"{the}{det.group(2)}{target}", "definite")
+    else:
+        det = _POSSESSIVE_RE.search(line, 0, start)  # "Ukraine's third city" -> "Ukraine's city of Sumy"
+        det_start = det.start(1) if det else -1
+    noun = _NOUN_RE.match(line[end:]) if entry.kind == "place" and det else None
+    if det and noun:
+        lead = line[det_start : det.end(2)]
+        add(det_start, end + noun.end(2), f"{lead}{noun.group(2)} of {target}", "place-noun")
+        if noun.group(4):
+            add(det_start, end + noun.end(4), f"{lead}{noun.group(2)} of {target} in {noun.group(4)}",
+                "place-noun")
+    return out

@@ -1,0 +1,210 @@
+"""Rank candidate rewrites in context and decide which to apply.
+
+The language-model ranker scores each candidate's sentence with a causal LM and
+adds glossary evidence, all in nats:
+
+    score(c) = [logP(sentence with c) - logP(sentence as is)]
+             + prior(kind) + cues near the span + the name attested elsewhere in the document
+             - a penalty when a capitalised variant matched lower-case text
+
+"Keep" scores 0. The best other candidate is applied only when its score reaches
+the margin for its kind (calibrated on ``corpora/dev``); otherwise the span is
+logged as a suggestion. Ties go to the higher score, then the earlier candidate
+(keep < canonical < ...), then the replacement text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .config import RankConfig
+from .detect import fold
+from .glossary import Entry, Forms
+from .lm import SentenceScorer
+from .records import VARIANT, Candidate, Span
+
+_SENT_END = re.compile(r"[.!?;](?=\s|$)")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A span with its glossary entry and candidates (keep first)."""
+
+    span: Span
+    entry: Entry
+    forms: Forms
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The ranker's verdict on one span."""
+
+    span: Span
+    best: Candidate  # the best rewrite (never "keep")
+    score: float  # combined score of ``best``; keep scores 0
+    applied: bool
+    runner_up: Candidate | None = None
+    lm_delta: float = 0.0
+    evidence: dict[str, float] = field(default_factory=dict)
+
+
+class Ranker(Protocol):
+    """Turns the proposals of one document into decisions."""
+
+    name: str
+
+    def rank(self, lines: Sequence[str], proposals: Sequence[Proposal]) -> list[Decision]: ...
+
+
+def sentence_bounds(line: str, start: int, end: int, max_chars: int) -> tuple[int, int]:
+    """The sentence of ``line`` around ``[start, end)``, cut to about ``max_chars``."""
+    left = 0
+    for m in _SENT_END.finditer(line, 0, start):
+        left = m.end()
+    while left < start and line[left].isspace():
+        left += 1
+    m = _SENT_END.search(line, end)
+    right = m.end() if m else len(line)
+    half = max_chars // 2
+    if start - left > half:
+        cut = line.rfind(" ", left, start - half)
+        left = cut + 1 if cut >= 0 else start - half
+    if right - end > half:
+        cut = line.find(" ", end + half, right)
+        right = cut if cut >= 0 else end + half
+    return left, right
+
+
+def _stem(word: str) -> str:
+    w = word.casefold()
+    return w[:-1] if len(w) > 3 and w.endswith("s") else w
+
+
+class _Evidence:
+    """Glossary evidence for the spans of one document."""
+
+    def __init__(self, lines: Sequence[str], config: RankConfig) -> None:
+        self.config = config
+        self.folded_doc = fold("\n".join(lines))
+
+    def static(self, p: Proposal, line: str) -> dict[str, float]:
+        c = self.config
+        ev: dict[str, float] = {}
+        if p.span.kind == VARIANT:
+            ev["prior"] = c.prior_variant
+            if p.span.text == p.span.text.lower() and p.span.form != p.span.form.lower():
+                ev["case"] = -c.case_mismatch_penalty
+        else:
+            # A multiword mistranslation ("third state university") is more specific than one word.
+            words = len(p.span.form.split())
+            ev["prior"] = min(0.0, c.prior_mistranslation + c.multiword_step * (words - 1))
+        if p.forms.cues:
+            cues = {_stem(w) for w in p.forms.cues}
+            before = _WORD.findall(line[: p.span.start])[-c.cue_window :]
+            after = _WORD.findall(line[p.span.end :])[: c.cue_window]
+            found = cues & {_stem(w) for w in before + after}
+            if found:
+                ev["cues"] = min(c.cue_bonus * len(found), c.cue_bonus_max)
+        if self.attested(p):
+            ev["doc"] = c.doc_bonus
+        return ev
+
+    def attested(self, p: Proposal) -> bool:
+        """The entry's correct form occurs somewhere in the document."""
+        return any(fold(f) in self.folded_doc for f in (p.forms.canonical, *p.forms.admitted))
+
+
+def _decide(p: Proposal, scores: dict[int, float], ev: dict[str, float], margin: float,
+            deltas: dict[int, float]) -> Decision:
+    bonus = sum(ev.values())
+    ranked = sorted(range(1, len(p.candidates)),
+                    key=lambda i: (-(scores[i] + bonus), i, p.candidates[i].replacement))
+    best = ranked[0]
+    total = scores[best] + bonus
+    runner = p.candidates[ranked[1]] if len(ranked) > 1 else None
+    return Decision(p.span, p.candidates[best], round(total, 3), total >= margin, runner,
+                    round(deltas[best], 3), {k: round(v, 3) for k, v in ev.items()})
+
+
+def _rewrite_cost(c: Candidate, config: RankConfig) -> float:
+    """Changing the determiner as well as the name must earn its keep: minimal edits first."""
+    return -config.rewrite_penalty if c.source in ("drop-determiner", "definite") else 0.0
+
+
+def _contains_name(name: str, part: str) -> bool:
+    a, b = fold(name).split(), fold(part).split()
+    return any(a[i : i + len(b)] == b for i in range(len(a) - len(b) + 1))
+
+
+class LMRanker:
+    """Ranks candidates by language-model likelihood of their sentence plus glossary evidence."""
+
+    def __init__(self, scorer: SentenceScorer, config: RankConfig | None = None, max_context_chars: int = 320):
+        self.scorer = scorer
+        self.config = config or RankConfig()
+        self.max_context_chars = max_context_chars
+        self.name = f"lm:{scorer.name}"
+
+    def lm_deltas(self, lines: Sequence[str], proposals: Sequence[Proposal]) -> list[dict[int, float]]:
+        """For each proposal, candidate index -> logP(with candidate) - logP(as is)."""
+        jobs: list[list[str]] = []
+        for p in proposals:
+            line = lines[p.span.line - 1]
+            lo = min(c.start for c in p.candidates)
+            hi = max(c.end for c in p.candidates)
+            left, right = sentence_bounds(line, lo, hi, self.max_context_chars)
+            jobs.append([line[left : c.start] + c.replacement + line[c.end : right] for c in p.candidates])
+        scores = self.scorer.score_groups(jobs) if jobs else []
+        return [{i: v - vals[0] for i, v in enumerate(vals)} for vals in scores]
+
+    def rank(self, lines: Sequence[str], proposals: Sequence[Proposal]) -> list[Decision]:
+        evidence = _Evidence(lines, self.config)
+        deltas = self.lm_deltas(lines, proposals)
+        statics = [evidence.static(p, lines[p.span.line - 1]) for p in proposals]
+        # A name fixed confidently elsewhere in the document (alone or inside a longer
+        # name: Sumy in "Sumy State University") supports its other occurrences.
+        confident: list[str] = []
+        for p, d, ev in zip(proposals, deltas, statics):
+            plain = {k: v for k, v in ev.items() if k != "doc"}
+            best = max(d[i] + _rewrite_cost(p.candidates[i], self.config) for i in range(1, len(p.candidates)))
+            if best + sum(plain.values()) >= self._margin(p) + self.config.doc_bonus:
+                confident.append(p.forms.canonical)
+        decisions = []
+        for p, d, ev in zip(proposals, deltas, statics):
+            if "doc" not in ev and any(_contains_name(p.forms.canonical, c) for c in confident):
+                ev = {**ev, "doc": self.config.doc_bonus}
+            scores = {i: v + _rewrite_cost(p.candidates[i], self.config) for i, v in d.items()}
+            decisions.append(_decide(p, scores, ev, self._margin(p), d))
+        return decisions
+
+    def _margin(self, p: Proposal) -> float:
+        c = self.config
+        return c.margin_variant if p.span.kind == VARIANT else c.margin_mistranslation
+
+
+class GlossaryRanker:
+    """Decides from glossary evidence alone, with no model: fast, for a first pass or a benchmark.
+
+    Candidates are preferred in proposal order; a span is fixed when its evidence
+    alone reaches the margin (variants do; mistranslations need cues and attestation).
+    """
+
+    name = "glossary"
+
+    def __init__(self, config: RankConfig | None = None) -> None:
+        self.config = config or RankConfig()
+
+    def rank(self, lines: Sequence[str], proposals: Sequence[Proposal]) -> list[Decision]:
+        evidence = _Evidence(lines, self.config)
+        out = []
+        for p in proposals:
+            ev = evidence.static(p, lines[p.span.line - 1])
+            zeros = dict.fromkeys(range(len(p.candidates)), 0.0)
+            margin = self.config.margin_variant if p.span.kind == VARIANT else self.config.margin_mistranslation
+            out.append(_decide(p, zeros, ev, margin, zeros))
+        return out

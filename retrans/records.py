@@ -1,0 +1,92 @@
+"""The records that flow through the pipeline: spans, candidates, edits, signatures.
+
+All are frozen dataclasses of plain types, so they serialise to JSON as they are.
+Offsets are half-open character offsets into one line of the input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+VARIANT = "variant"
+MISTRANSLATION = "mistranslation"
+KINDS = (VARIANT, MISTRANSLATION)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A suspect stretch of a line that matches a glossary form."""
+
+    line: int  # 1-based line number in the document
+    start: int
+    end: int
+    text: str
+    entry_id: str
+    kind: str  # "variant" | "mistranslation"
+    form: str  # the glossary form that matched
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One way to rewrite a span; ``start``/``end`` may extend past the span
+    (to drop a determiner or quotes). The first candidate of a span keeps it."""
+
+    span: Span
+    start: int
+    end: int
+    original: str
+    replacement: str
+    source: str  # keep | canonical | drop-determiner | definite | unquote | place-noun
+    score: float | None = None
+
+    @property
+    def is_keep(self) -> bool:
+        return self.original == self.replacement
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One proposed edit: a line of the JSONL edit log."""
+
+    doc: str
+    line: int
+    start: int
+    end: int
+    original: str
+    replacement: str
+    entry: str
+    kind: str
+    score: float
+    applied: bool
+    runner_up: str | None = None
+    lm_delta: float = 0.0
+    evidence: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Edit:
+        names = {f.name for f in fields(cls)}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"unknown edit field(s): {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class RunSignature:
+    """What produced a run, printed sacrebleu-style as ``k:v|k:v``."""
+
+    version: str
+    glossary: str  # sha256 prefix of the glossary files' content
+    model: str
+    lang: str
+    margins: str
+
+    def format(self) -> str:
+        return "|".join(f"{k}:{v}" for k, v in asdict(self).items())
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
