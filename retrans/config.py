@@ -48,4 +48,4 @@ class RepairConfig:
     model: str = DEFAULT_MODEL
     rank: RankConfig = field(default_factory=RankConfig)
     batch_size: int = 16
-    max_context_chars: int = 320
+    max_context_chars: int = 200  # characters of sentence context around a span given to the model

@@ -8,8 +8,10 @@ imported lazily, so commands that need no model start fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
+import io
 import json
 import os
 import shutil
@@ -99,12 +101,13 @@ def _convert(spec: ModelSpec, folder: Path) -> None:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     folder.parent.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("TQDM_DISABLE", "1")  # the GGUF de-quantiser draws a progress bar otherwise
     work = Path(tempfile.mkdtemp(prefix=f".{spec.name}.", dir=folder.parent))
     try:
         gguf = spec.locate(work)
-        tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-        model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.bfloat16)
+        with contextlib.redirect_stderr(io.StringIO()):  # the de-quantiser draws a progress bar
+            tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+            model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name,
+                                                         dtype=torch.float32)
         # The GGUF quantiser state must go, or the saved copy cannot be reloaded.
         model.hf_quantizer = None
         if hasattr(model.config, "quantization_config"):

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .config import RankConfig
+from .config import RankConfig, RepairConfig
 from .detect import fold
 from .glossary import Entry, Forms
 from .lm import SentenceScorer
@@ -91,6 +91,7 @@ class _Evidence:
     def __init__(self, lines: Sequence[str], config: RankConfig) -> None:
         self.config = config
         self.folded_doc = fold("\n".join(lines))
+        self._attested: dict[str, bool] = {}
 
     def static(self, p: Proposal, line: str) -> dict[str, float]:
         c = self.config
@@ -116,7 +117,11 @@ class _Evidence:
 
     def attested(self, p: Proposal) -> bool:
         """The entry's correct form occurs somewhere in the document."""
-        return any(fold(f) in self.folded_doc for f in (p.forms.canonical, *p.forms.admitted))
+        found = self._attested.get(p.entry.id)
+        if found is None:
+            found = any(fold(f) in self.folded_doc for f in (p.forms.canonical, *p.forms.admitted))
+            self._attested[p.entry.id] = found
+        return found
 
 
 def _decide(p: Proposal, scores: dict[int, float], ev: dict[str, float], margin: float,
@@ -144,7 +149,8 @@ def _contains_name(name: str, part: str) -> bool:
 class LMRanker:
     """Ranks candidates by language-model likelihood of their sentence plus glossary evidence."""
 
-    def __init__(self, scorer: SentenceScorer, config: RankConfig | None = None, max_context_chars: int = 320):
+    def __init__(self, scorer: SentenceScorer, config: RankConfig | None = None,
+                 max_context_chars: int = RepairConfig.max_context_chars):
         self.scorer = scorer
         self.config = config or RankConfig()
         self.max_context_chars = max_context_chars

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from pathlib import Path
 
 import typer
@@ -50,7 +51,7 @@ def score(
 def _show(result: dict) -> None:
     from rich.console import Console
 
-    out = Console(highlight=False, soft_wrap=True)
+    out = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
     table = Table(header_style="bold")
     table.add_column("system")
     for m in ("BLEU", "chrF", "TER"):
