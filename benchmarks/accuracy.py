@@ -33,12 +33,11 @@ def read_dev(path: Path = DEV) -> list[dict]:
         return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def evaluate(repairer: Repairer, docs: list[tuple[str, str, str]]) -> dict:
-    """docs: (doc id, mt, ref). Returns P/R/F0.5 exact and span-only, per origin when ids carry one."""
-    gold, hyp, outputs = [], [], []
-    for doc, mt, ref in docs:
-        out = repairer.repair(mt, doc).text
-        outputs.append(out)
+def evaluate(repairer: Repairer, docs: list[tuple[str, str, str]], outputs: list[str] | None = None) -> dict:
+    """docs: (doc id, mt, ref). Returns P/R/F0.5, exact and span-only; repairs unless ``outputs`` are given."""
+    gold, hyp = [], []
+    outputs = outputs if outputs is not None else [repairer.repair(mt, doc).text for doc, mt, _ in docs]
+    for (doc, mt, ref), out in zip(docs, outputs):
         gold += diff_edits(mt, ref, doc)
         hyp += diff_edits(mt, out, doc)
     return {"exact": compare_edits(gold, hyp).to_dict(), "span": compare_edits(gold, hyp, spans_only=True).to_dict(),
@@ -62,8 +61,9 @@ def main() -> int:
     dev = evaluate(repairer, [(r["id"], r["mt"], r["ref"]) for r in rows])
     by_origin = {}
     for origin in sorted({r["origin"] for r in rows}):
-        sub = [(r["id"], r["mt"], r["ref"]) for r in rows if r["origin"] == origin]
-        by_origin[origin] = evaluate(repairer, sub)["exact"]
+        pick = [i for i, r in enumerate(rows) if r["origin"] == origin]
+        sub = [(rows[i]["id"], rows[i]["mt"], rows[i]["ref"]) for i in pick]
+        by_origin[origin] = evaluate(repairer, sub, [dev["outputs"][i] for i in pick])["exact"]
     elapsed = time.perf_counter() - t0
     before = corpus_scores(mt.splitlines(), [ref.splitlines()])
     after = corpus_scores(seed["outputs"][0].splitlines(), [ref.splitlines()])
@@ -87,6 +87,8 @@ def main() -> int:
     for origin, e in by_origin.items():
         print(f"  dev[{origin:5}] P={e['precision']:.3f} R={e['recall']:.3f} (tp {e['tp']} fp {e['fp']} fn {e['fn']})")
     print(f"dev clean rows changed: {changed_clean}/{len(clean_rows)}")
+    for e in sorted(set(diff_edits(mt, seed["outputs"][0], "seed")) ^ set(diff_edits(mt, ref, "seed")), key=str):
+        print("  seed differs from gold:", e)
     for m, v in result["seed_scores"].items():
         print(f"seed {m}: {v['before']:.2f} -> {v['after']:.2f}")
     return 0

@@ -33,7 +33,7 @@ class RankConfig:
     doc_bonus: float = 3.0
     case_mismatch_penalty: float = 4.0
     margin_variant: float = 0.0
-    margin_mistranslation: float = 1.0
+    margin_mistranslation: float = 2.0
     cue_window: int = 12  # tokens either side of a span searched for cue words
 
     def to_dict(self) -> dict:

@@ -18,25 +18,35 @@ from .config import DETERMINERS, PLACE_NOUNS, QUOTE_PAIRS
 from .glossary import Entry, Forms
 from .records import MISTRANSLATION, Candidate, Span
 
+ALIGN_MIN_RATIO = 50.0
 _DET_RE = re.compile(r"(?:^|(?<=\W))(" + "|".join(DETERMINERS) + r")(\s+)$", re.IGNORECASE)
 _POSSESSIVE_RE = re.compile(r"(?:^|(?<=\W))(\w+['’]s)(\s+)$")
 _NOUN_RE = re.compile(r"^(\s+)(" + "|".join(PLACE_NOUNS) + r")\b(?:(\s+of\s+)([A-Z][\w'’.-]*\w))?")
 
 
-def align_canonical(form: str, canonical: str) -> str:
-    """The part of ``canonical`` that ``form`` renders: a surname-only variant
-    ("Zelnski") maps to the canonical surname ("Zelensky"), a full one to the whole."""
+def align_canonical(form: str, canonical: str, kind: str = "person") -> str:
+    """The part of ``canonical`` that ``form`` renders.
+
+    Only for people: a surname-only variant ("Zelnski") maps to the canonical
+    surname ("Zelensky") when the spellings are close (mean rapidfuzz ratio of
+    at least ``ALIGN_MIN_RATIO``); a dissimilar one-word form maps to the surname
+    ("Lafuluofu" -> "Lavrov"). Otherwise, and for every other kind (an acronym
+    like "Qasad" stands for all of "Syrian Democratic Forces"), the whole canonical.
+    """
     ftoks, ctoks = form.split(), canonical.split()
-    if len(ftoks) >= len(ctoks):
+    if kind != "person" or len(ftoks) >= len(ctoks):
         return canonical
     n = len(ftoks)
     best, best_score = canonical, -1.0
     for i in range(len(ctoks) - n + 1):
         window = ctoks[i : i + n]
-        score = sum(fuzz.ratio(a.lower(), b.lower()) for a, b in zip(ftoks, window))
+        score = sum(fuzz.ratio(a.lower(), b.lower()) for a, b in zip(ftoks, window)) / n
         if score > best_score:
             best, best_score = " ".join(window), score
-    return best
+    if best_score >= ALIGN_MIN_RATIO:
+        return best
+    # A one-word rendering of a person's name is, in news, nearly always the surname.
+    return ctoks[-1] if n == 1 else canonical
 
 
 def match_case(original: str, replacement: str) -> str:
@@ -48,7 +58,7 @@ def match_case(original: str, replacement: str) -> str:
 
 def propose(span: Span, line: str, entry: Entry, forms: Forms) -> list[Candidate]:
     """Candidates for ``span`` in ``line``: keep first, then rewrites, without duplicates."""
-    target = match_case(span.text, align_canonical(span.form, forms.canonical))
+    target = match_case(span.text, align_canonical(span.form, forms.canonical, entry.kind))
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
 

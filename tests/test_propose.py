@@ -24,7 +24,10 @@ def test_keep_comes_first_then_canonical(small_glossary):
 def test_partial_name_maps_to_matching_part_of_canonical():
     assert align_canonical("Zelnski", "Volodymyr Zelensky") == "Zelensky"
     assert align_canonical("Walodimir", "Volodymyr Artiukh") == "Volodymyr"
-    assert align_canonical("Group 2", "G7") == "G7"
+    assert align_canonical("Group 2", "G7", "org") == "G7"
+    assert align_canonical("Qasad", "Syrian Democratic Forces", "org") == "Syrian Democratic Forces"
+    assert align_canonical("Jin Zhengen", "Kim Jong Un") == "Kim Jong Un"
+    assert align_canonical("Telangpu", "Donald Trump") == "Trump"
     assert align_canonical("Walloudimir Zelnski", "Volodymyr Zelensky") == "Volodymyr Zelensky"
 
 
