@@ -156,15 +156,18 @@ class LMRanker:
         self.max_context_chars = max_context_chars
         self.name = f"lm:{scorer.name}"
 
-    def lm_deltas(self, lines: Sequence[str], proposals: Sequence[Proposal]) -> list[dict[int, float]]:
-        """For each proposal, candidate index -> logP(with candidate) - logP(as is)."""
+    def lm_deltas(self, lines: Sequence[str], proposals: Sequence[Proposal],
+                  contexts: Sequence[str] | None = None) -> list[dict[int, float]]:
+        """For each proposal, candidate index -> logP(with candidate) - logP(as is),
+        each sentence conditioned on the proposal's context text when one is given."""
         jobs: list[list[str]] = []
-        for p in proposals:
+        for k, p in enumerate(proposals):
             line = lines[p.span.line - 1]
             lo = min(c.start for c in p.candidates)
             hi = max(c.end for c in p.candidates)
             left, right = sentence_bounds(line, lo, hi, self.max_context_chars)
-            jobs.append([line[left : c.start] + c.replacement + line[c.end : right] for c in p.candidates])
+            prefix = contexts[k] + "\n" if contexts and contexts[k] else ""
+            jobs.append([prefix + line[left : c.start] + c.replacement + line[c.end : right] for c in p.candidates])
         scores = self.scorer.score_groups(jobs) if jobs else []
         return [{i: v - vals[0] for i, v in enumerate(vals)} for vals in scores]
 
@@ -172,21 +175,43 @@ class LMRanker:
         evidence = _Evidence(lines, self.config)
         deltas = self.lm_deltas(lines, proposals)
         statics = [evidence.static(p, lines[p.span.line - 1]) for p in proposals]
-        # A name fixed confidently elsewhere in the document (alone or inside a longer
-        # name: Sumy in "Sumy State University") supports its other occurrences.
-        confident: list[str] = []
+        # Pass 1: names fixed confidently on their own, with the sentence that shows the fix.
+        confident: list[tuple[str, int, str]] = []  # (canonical, line, fixed sentence)
         for p, d, ev in zip(proposals, deltas, statics):
-            plain = {k: v for k, v in ev.items() if k != "doc"}
-            best = max(d[i] + _rewrite_cost(p.candidates[i], self.config) for i in range(1, len(p.candidates)))
-            if best + sum(plain.values()) >= self._margin(p) + self.config.doc_bonus:
-                confident.append(p.forms.canonical)
+            plain = sum(v for k, v in ev.items() if k != "doc")
+            scored = {i: d[i] + _rewrite_cost(p.candidates[i], self.config) for i in range(1, len(p.candidates))}
+            best = max(scored, key=lambda i: (scored[i], -i))
+            if scored[best] + plain >= self._margin(p) + self.config.doc_bonus:
+                c, line = p.candidates[best], lines[p.span.line - 1]
+                left, right = sentence_bounds(line, c.start, c.end, self.max_context_chars)
+                confident.append((p.forms.canonical, p.span.line,
+                                  line[left : c.start] + c.replacement + line[c.end : right]))
+        # Pass 2: a mistranslation of a name fixed confidently elsewhere in the document
+        # (alone or inside a longer name: Sumy in "Sumy State University") is scored again
+        # with that fixed sentence as context, so the model knows which name the article is about.
+        contexts = [self._context(p, confident) for p in proposals]
+        redo = [k for k, ctx in enumerate(contexts) if ctx]
+        if redo:
+            again = self.lm_deltas(lines, [proposals[k] for k in redo], [contexts[k] for k in redo])
+            for k, d in zip(redo, again):
+                deltas[k] = d
         decisions = []
-        for p, d, ev in zip(proposals, deltas, statics):
-            if "doc" not in ev and any(_contains_name(p.forms.canonical, c) for c in confident):
+        for p, d, ev, ctx in zip(proposals, deltas, statics, contexts):
+            if ctx:
+                ev = {k: v for k, v in ev.items() if k != "doc"}  # the context carries that evidence now
+            elif "doc" not in ev and any(_contains_name(p.forms.canonical, c) for c, _, _ in confident):
                 ev = {**ev, "doc": self.config.doc_bonus}
             scores = {i: v + _rewrite_cost(p.candidates[i], self.config) for i, v in d.items()}
             decisions.append(_decide(p, scores, ev, self._margin(p), d))
         return decisions
+
+    def _context(self, p: Proposal, confident: list[tuple[str, int, str]]) -> str:
+        if p.span.kind == VARIANT:
+            return ""
+        for canonical, line, sentence in confident:
+            if line != p.span.line and _contains_name(p.forms.canonical, canonical):
+                return sentence
+        return ""
 
     def _margin(self, p: Proposal) -> float:
         c = self.config
