@@ -35,6 +35,16 @@ class RankConfig:
     margin_variant: float = 0.0
     margin_mistranslation: float = 2.0
     cue_window: int = 12  # tokens either side of a span searched for cue words
+    # Unseen variants (issue 5), calibrated on corpora/unseen with benchmarks/unseen.py. Fuzzy evidence alone
+    # (prior + similarity) stays below the fuzzy margin: the model must prefer the fix as well.
+    prior_fuzzy: float = 0.0
+    prior_source: float = 0.0
+    similarity_weight: float = 2.0  # at similarity 100, falling linearly to 0 at ``similarity_floor``
+    similarity_floor: float = 80.0
+    margin_fuzzy: float = 3.0
+    margin_source: float = 3.0
+    source_bonus: float = 6.0  # the entry's source form is in the aligned source line
+    source_penalty: float = 6.0  # the entry has source forms and none is in the aligned source line
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -49,3 +59,9 @@ class RepairConfig:
     rank: RankConfig = field(default_factory=RankConfig)
     batch_size: int = 16
     max_context_chars: int = 200  # characters of sentence context around a span given to the model
+    fuzzy: bool = True  # also look for unseen variants: name-like spans close to a known name
+    fuzzy_threshold: float = 80.0  # mean word similarity (0..100) of a fuzzy span
+    fuzzy_word_min: float = 60.0  # the least similarity of any one word in it
+    fuzzy_single_min: float = 84.0  # what a one-word fuzzy span needs
+    source_lang: str | None = None  # language of aligned source text; None: any but ``lang``
+    source_threshold: float = 70.0  # similarity a name attested in the source line needs in the target line

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import importlib.util
 import io
 import json
@@ -84,15 +85,77 @@ def cache_root() -> Path:
     return Path(user_cache_dir("retrans"))
 
 
-def _cache_ok(folder: Path) -> bool:
+VERIFY_ENV = "RETRANS_VERIFY_MODEL"  # set to 1: check every cached file's sha256 on each load
+_PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_marker(folder: Path, info: dict[str, Any]) -> None:
+    """Record the size, mtime and sha256 of every file of a converted model in its marker."""
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.name != _MARKER)
+    record = {**info,
+              "sizes": {p.name: p.stat().st_size for p in files},
+              "mtimes": {p.name: p.stat().st_mtime_ns for p in files},
+              "sha256": {p.name: _sha256(p) for p in files}}
+    tmp = folder / f".{_MARKER}.tmp"
+    tmp.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, folder / _MARKER)
+
+
+def cache_problem(folder: Path, deep: bool | None = None) -> str | None:
+    """Why the converted model in ``folder`` cannot be trusted, or ``None`` if it can.
+
+    Cheap by default: sizes are compared on every load, and a file's sha256 only when
+    its mtime changed since conversion (or always, with ``deep`` or ``$RETRANS_VERIFY_MODEL=1``).
+    Weights must be safetensors: a pickle-format file (``.bin``, ``.pt`` ...) makes the cache untrusted.
+    A marker from before checksums were recorded gets them once (about 1 s for 1 GB).
+    """
+    if deep is None:
+        deep = os.environ.get(VERIFY_ENV, "") not in ("", "0")
     marker = folder / _MARKER
-    if not marker.exists():
-        return False
     try:
-        sizes = json.loads(marker.read_text(encoding="utf-8"))["sizes"]
-        return all((folder / n).exists() and (folder / n).stat().st_size == s for n, s in sizes.items())
-    except (OSError, ValueError, KeyError, TypeError):
+        record = json.loads(marker.read_text(encoding="utf-8"))
+        sizes: dict[str, int] = record["sizes"]
+        if not isinstance(sizes, dict) or not sizes:
+            return "the marker lists no files"
+        for p in folder.iterdir():
+            if p.suffix in _PICKLE_SUFFIXES:
+                return f"{p.name} is a pickle-format file; only safetensors weights are loaded"
+        if not any(name.endswith(".safetensors") for name in sizes):
+            return "no safetensors weights"
+        for name, size in sizes.items():
+            if (folder / name).stat().st_size != size:
+                return f"{name} has the wrong size"
+        digests = record.get("sha256")
+        if not isinstance(digests, dict):  # an older cache: checksum it once, now (if the folder is writable)
+            with contextlib.suppress(OSError):
+                write_marker(folder, {k: v for k, v in record.items() if k not in ("sizes", "mtimes", "sha256")})
+            return None
+        mtimes = record.get("mtimes", {})
+        for name in sizes:
+            if deep or (folder / name).stat().st_mtime_ns != mtimes.get(name):
+                if _sha256(folder / name) != digests.get(name):
+                    return f"{name} fails its sha256 check"
+    except FileNotFoundError as exc:
+        return f"missing {Path(exc.filename or '?').name}"
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return f"unreadable marker or files ({exc})"
+    return None
+
+
+def ensure_cache(spec: ModelSpec, folder: Path, convert: Callable[[ModelSpec, Path], None] | None = None) -> bool:
+    """Convert the model into ``folder`` unless a trusted copy is there; return whether it converted."""
+    if cache_problem(folder) is None:
         return False
+    (convert or _convert)(spec, folder)
+    return True
 
 
 def _convert(spec: ModelSpec, folder: Path) -> None:
@@ -115,9 +178,7 @@ def _convert(spec: ModelSpec, folder: Path) -> None:
         out = work / "model"
         model.save_pretrained(out, safe_serialization=True)
         tok.save_pretrained(out)
-        sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()}
-        (out / _MARKER).write_text(json.dumps({"model": spec.name, "package": spec.package, "sizes": sizes}),
-                                   encoding="utf-8")
+        write_marker(out, {"model": spec.name, "package": spec.package})
         if folder.exists():
             shutil.rmtree(folder)
         os.replace(out, folder)
@@ -229,8 +290,7 @@ def load_scorer(name: str, batch_size: int = 16, threads: int | None = None, dty
     if spec is None:
         raise ModelError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)}")
     folder = cache_root() / "models" / spec.name
-    if not _cache_ok(folder):
-        _convert(spec, folder)
+    ensure_cache(spec, folder)
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 

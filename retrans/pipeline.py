@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 from . import __version__
 from .apply import apply_edits, select_non_overlapping
+from .bilingual import SourceEvidence, occurs
 from .config import RepairConfig
 from .detect import Matcher
+from .fuzzy import FuzzyMatcher, propose_fuzzy
 from .glossary import Entry, Forms, Glossary
 from .propose import propose
 from .rank import GlossaryRanker, LMRanker, Proposal, Ranker
-from .records import Candidate, Edit, RunSignature, Span
+from .records import FUZZY, SOURCE, Candidate, Edit, RunSignature, Span
 
 Proposer = Callable[[Span, str, Entry, Forms], list[Candidate]]
 
@@ -35,16 +37,39 @@ class DocumentResult:
         return [e for e in self.edits if e.applied]
 
 
+_DEFAULT = object()
+
+
 class Repairer:
-    """Runs detect -> propose -> rank -> apply with the given components."""
+    """Runs detect -> propose -> rank -> apply with the given components.
+
+    ``fuzzy`` finds unseen variants (a :class:`FuzzyMatcher`); by default one is built
+    when ``config.fuzzy`` is set, and ``None`` turns it off. Exact spans win over fuzzy ones.
+    """
 
     def __init__(self, glossary: Glossary, ranker: Ranker, config: RepairConfig | None = None,
-                 proposer: Proposer = propose) -> None:
+                 proposer: Proposer = propose, fuzzy: FuzzyMatcher | None | object = _DEFAULT,
+                 fuzzy_proposer: Proposer = propose_fuzzy) -> None:
         self.glossary = glossary
         self.config = config or RepairConfig()
         self.matcher = Matcher(glossary, self.config.lang)
         self.proposer = proposer
+        self.fuzzy_proposer = fuzzy_proposer
         self.ranker = ranker
+        if fuzzy is _DEFAULT:
+            c = self.config
+            fuzzy = FuzzyMatcher(glossary, c.lang, c.fuzzy_threshold, c.fuzzy_word_min,
+                                 c.fuzzy_single_min) if c.fuzzy else None
+        self.fuzzy: FuzzyMatcher | None = fuzzy  # type: ignore[assignment]
+        self._source_evidence: SourceEvidence | None = None
+
+    @property
+    def source_evidence(self) -> SourceEvidence:
+        """The glossary's source-language forms (built on first use)."""
+        if self._source_evidence is None:
+            langs = [self.config.source_lang] if self.config.source_lang else None
+            self._source_evidence = SourceEvidence(self.glossary, self.config.lang, langs)
+        return self._source_evidence
 
     @property
     def signature(self) -> RunSignature:
@@ -52,24 +77,55 @@ class Repairer:
         return RunSignature(__version__, self.glossary.digest[:12], self.ranker.name, self.config.lang,
                             f"{rank.margin_variant:g}/{rank.margin_mistranslation:g}")
 
-    def detect(self, lines: list[str]) -> list[Span]:
-        return [span for n, line in enumerate(lines, 1) for span in self.matcher.find(line, n)]
+    def detect(self, lines: list[str], source_lines: list[str] | None = None) -> list[Span]:
+        """Exact spans, then fuzzy spans where no exact span is, then (with source lines) names the
+        source line attests that the target line lacks, looked for with a lower similarity threshold."""
+        out: list[Span] = []
+        for n, line in enumerate(lines, 1):
+            spans = self.matcher.find(line, n)
+            if self.fuzzy is not None:
+                spans += self.fuzzy.find(line, n, taken=[(s.start, s.end) for s in spans])
+            if source_lines is not None and self.fuzzy is not None:
+                missing = [eid for eid in self.source_evidence.attested(source_lines[n - 1])
+                           if not any(s.entry_id == eid for s in spans) and not self._has_correct(eid, line)]
+                if missing:
+                    spans += self.fuzzy.find(line, n, taken=[(s.start, s.end) for s in spans], entries=missing,
+                                             threshold=self.config.source_threshold, kind=SOURCE)
+            out.extend(sorted(spans, key=lambda s: (s.start, -s.end)))
+        return out
 
-    def propose(self, lines: list[str], spans: list[Span]) -> list[Proposal]:
+    def _has_correct(self, entry_id: str, line: str) -> bool:
+        forms = self.glossary[entry_id].forms.get(self.config.lang)
+        return forms is not None and any(occurs(f, line) for f in (forms.canonical, *forms.admitted))
+
+    def propose(self, lines: list[str], spans: list[Span], source_lines: list[str] | None = None) -> list[Proposal]:
         out = []
         lang = self.config.lang
         for span in spans:
             entry = self.glossary[span.entry_id]
             forms = entry.forms[lang]
-            cands = self.proposer(span, lines[span.line - 1], entry, forms)
+            proposer = self.fuzzy_proposer if span.kind in (FUZZY, SOURCE) else self.proposer
+            cands = proposer(span, lines[span.line - 1], entry, forms)
             if len(cands) > 1:
-                out.append(Proposal(span, entry, forms, tuple(cands)))
+                status = (self.source_evidence.status(span.entry_id, source_lines[span.line - 1])
+                          if source_lines is not None else None)
+                out.append(Proposal(span, entry, forms, tuple(cands), status))
         return out
 
-    def repair(self, text: str, doc: str = "-") -> DocumentResult:
-        """Repair one document's text."""
+    def repair(self, text: str, doc: str = "-", source: str | None = None) -> DocumentResult:
+        """Repair one document's text; ``source`` is its line-aligned source text, if known.
+
+        With a source, each span's entry is checked against the aligned source line
+        (present: evidence for the fix; absent: against it), and names the source line
+        attests are looked for in the target line. Line counts must agree.
+        """
         lines = text.split("\n")
-        proposals = self.propose(lines, self.detect(lines))
+        source_lines = None
+        if source is not None:
+            source_lines = source.split("\n")
+            if len(source_lines) != len(lines):
+                raise ValueError(f"{doc}: the source has {len(source_lines)} line(s), the text {len(lines)}")
+        proposals = self.propose(lines, self.detect(lines, source_lines), source_lines)
         decisions = self.ranker.rank(lines, proposals) if proposals else []
         edits = [Edit(doc, d.span.line, d.best.start, d.best.end, d.best.original, d.best.replacement,
                       d.span.entry_id, d.span.kind, d.score, d.applied,

@@ -24,7 +24,7 @@ from .config import RankConfig, RepairConfig
 from .detect import fold
 from .glossary import Entry, Forms
 from .lm import SentenceScorer
-from .records import VARIANT, Candidate, Span
+from .records import FUZZY, MISTRANSLATION, SOURCE, VARIANT, Candidate, Span
 
 _SENT_END = re.compile(r"[.!?;](?=\s|$)")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -38,6 +38,7 @@ class Proposal:
     entry: Entry
     forms: Forms
     candidates: tuple[Candidate, ...]
+    bilingual: str | None = None  # "present" | "absent": the entry's source form in the aligned source line
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,11 @@ class _Evidence:
             ev["prior"] = c.prior_variant
             if p.span.text == p.span.text.lower() and p.span.form != p.span.form.lower():
                 ev["case"] = -c.case_mismatch_penalty
+        elif p.span.kind in (FUZZY, SOURCE):
+            ev["prior"] = c.prior_fuzzy if p.span.kind == FUZZY else c.prior_source
+            sim = float(getattr(p.span, "similarity", 0.0))
+            span = max(1.0, 100.0 - c.similarity_floor)
+            ev["similarity"] = c.similarity_weight * max(0.0, sim - c.similarity_floor) / span
         else:
             # A multiword mistranslation ("third state university") is more specific than one word.
             words = len(p.span.form.split())
@@ -113,6 +119,10 @@ class _Evidence:
                 ev["cues"] = min(c.cue_bonus * len(found), c.cue_bonus_max)
         if self.attested(p):
             ev["doc"] = c.doc_bonus
+        if p.bilingual == "present":
+            ev["source"] = c.source_bonus
+        elif p.bilingual == "absent":
+            ev["source"] = -c.source_penalty
         return ev
 
     def attested(self, p: Proposal) -> bool:
@@ -206,7 +216,7 @@ class LMRanker:
         return decisions
 
     def _context(self, p: Proposal, confident: list[tuple[str, int, str]]) -> str:
-        if p.span.kind == VARIANT:
+        if p.span.kind != MISTRANSLATION:
             return ""
         for canonical, line, sentence in confident:
             if line != p.span.line and _contains_name(p.forms.canonical, canonical):
@@ -214,15 +224,21 @@ class LMRanker:
         return ""
 
     def _margin(self, p: Proposal) -> float:
-        c = self.config
-        return c.margin_variant if p.span.kind == VARIANT else c.margin_mistranslation
+        return margin(self.config, p.span.kind)
+
+
+def margin(config: RankConfig, kind: str) -> float:
+    """The score a fix of a span of ``kind`` must reach to be applied."""
+    return {VARIANT: config.margin_variant, FUZZY: config.margin_fuzzy,
+            SOURCE: config.margin_source}.get(kind, config.margin_mistranslation)
 
 
 class GlossaryRanker:
     """Decides from glossary evidence alone, with no model: fast, for a first pass or a benchmark.
 
-    Candidates are preferred in proposal order; a span is fixed when its evidence
-    alone reaches the margin (variants do; mistranslations need cues and attestation).
+    Candidates are preferred in proposal order. Only known variants are fixed (when
+    their evidence reaches the margin); mistranslations, fuzzy and source spans are
+    ambiguous by nature and are only logged as suggestions without a model.
     """
 
     name = "glossary"
@@ -236,6 +252,6 @@ class GlossaryRanker:
         for p in proposals:
             ev = evidence.static(p, lines[p.span.line - 1])
             zeros = dict.fromkeys(range(len(p.candidates)), 0.0)
-            margin = self.config.margin_variant if p.span.kind == VARIANT else self.config.margin_mistranslation
-            out.append(_decide(p, zeros, ev, margin, zeros))
+            need = margin(self.config, p.span.kind) if p.span.kind == VARIANT else float("inf")
+            out.append(_decide(p, zeros, ev, need, zeros))
         return out

@@ -11,7 +11,9 @@ from typing import Any
 
 VARIANT = "variant"
 MISTRANSLATION = "mistranslation"
-KINDS = (VARIANT, MISTRANSLATION)
+FUZZY = "fuzzy"  # an unseen variant, found by similarity to a known name
+SOURCE = "source"  # a name the aligned source line attests, found in the target line by similarity
+KINDS = (VARIANT, MISTRANSLATION, FUZZY, SOURCE)
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class Span:
     end: int
     text: str
     entry_id: str
-    kind: str  # "variant" | "mistranslation"
+    kind: str  # "variant" | "mistranslation" | "fuzzy" | "source"
     form: str  # the glossary form that matched
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -126,3 +127,27 @@ def test_score_human_output_names_signature():
     r = run("score", "--ref", SEED.with_suffix(".ref.txt"), SEED)
     assert r.returncode == 0
     assert "BLEU signature: nrefs:1|case:mixed" in r.stdout
+
+
+def test_fix_writes_html_report(tmp_path, article):
+    report = tmp_path / "r.html"
+    r = run("fix", article, "-g", DATA / "small.yaml", "--model", "none", "-o", tmp_path / "o.txt", "--report",
+            report)
+    assert r.returncode == 0, r.stderr
+    html = report.read_text(encoding="utf-8")
+    assert "Mark Rutte" in html and "Mark Route" in html
+    assert not re.search(r"""(src|href|url)\s*[=(]\s*['"]?(https?:)?//""", html)  # nothing fetched
+
+
+def test_source_must_align_with_input(tmp_path, article):
+    src = tmp_path / "src.fa"
+    src.write_text("یک خط\n", encoding="utf-8")
+    r = run("fix", article, "-g", DATA / "small.yaml", "--model", "none", "--source", src, "--source-lang", "fa")
+    assert r.returncode == 2
+    assert "line" in r.stderr and "Traceback" not in r.stderr
+    ok = tmp_path / "ok.fa"
+    ok.write_text("مارک روته با زلنسکی دیدار کرد.\r\nدور سوم مذاکرات پایان یافت.\n", encoding="utf-8")
+    r = run("fix", article, "-g", DATA / "small.yaml", "--model", "none", "--source", ok, "--source-lang", "fa",
+            "-q")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Mark Rutte met Zelensky.")

@@ -9,8 +9,8 @@ from pathlib import Path
 from rich.console import Console
 
 from ..errors import InputError
-from ..formats.glossary_yaml import read_glossary
 from ..glossary import Glossary
+from ..glossary_cache import load_glossary_file
 
 GLOSSARY_ENV = "RETRANS_GLOSSARY"
 _REPO_GLOSSARY = Path(__file__).resolve().parents[2] / "glossaries" / "news.yaml"
@@ -29,9 +29,9 @@ def default_glossaries() -> list[Path]:
 
 
 def load_glossaries(paths: list[Path] | None) -> Glossary:
-    """Read and merge glossary files (the shipped one when none are given)."""
+    """Read and merge glossary files (the shipped one when none are given), through the glossary cache."""
     files = paths or default_glossaries()
-    parts = [read_glossary(p) for p in files]
+    parts = [load_glossary_file(p) for p in files]
     try:
         return Glossary.merge(parts)
     except ValueError as exc:

@@ -9,6 +9,7 @@ never need them and they are the vehicle of "billion laughs" bombs.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -150,17 +151,31 @@ def _entry(walker: _Walker, node: yaml.Node) -> Entry:
     return Entry(entry_id, kind, note, forms, f"{walker.path}:{node.start_mark.line + 1}")
 
 
+def _form(walker: _Walker, node: yaml.Node, form: str, what: str) -> str:
+    """A form must stay within one line and be visible: no control characters (a line break
+    in a form would make an edit cross lines), and not only invisible or combining marks."""
+    for ch in form:
+        if unicodedata.category(ch) == "Cc":
+            raise walker.fail(node, f"{what} contains the control character {ch!r}")
+    if all(unicodedata.category(ch)[0] in "MZC" for ch in form):
+        raise walker.fail(node, f"{what} has no visible character")
+    return form
+
+
 def _forms(walker: _Walker, node: yaml.Node, where: str) -> Forms:
     if isinstance(node, yaml.ScalarNode):  # shorthand: `de: Selenskyj`
-        return Forms(walker.string(node, f"{where}"))
+        return Forms(_form(walker, node, walker.string(node, f"{where}"), where))
     values: dict[str, object] = {}
     for key, key_node, value in walker.mapping(node, where):
         if key not in FORM_KEYS:
             raise walker.fail(key_node, f"unknown key {key!r} in {where} (expected one of {', '.join(FORM_KEYS)})")
         if key == "canonical":
-            values[key] = walker.string(value, f"{where}.canonical", allow_number=True)
+            values[key] = _form(walker, value, walker.string(value, f"{where}.canonical", allow_number=True),
+                                f"{where}.canonical")
         else:
-            values[key] = walker.string_list(value, f"{where}.{key}")
+            items = walker.string_list(value, f"{where}.{key}")
+            nodes = value.value if isinstance(value, yaml.SequenceNode) else []
+            values[key] = tuple(_form(walker, n, f, f"an item of {where}.{key}") for n, f in zip(nodes, items))
     if "canonical" not in values:
         raise walker.fail(node, f"{where} has no 'canonical' form")
     return Forms(values["canonical"], *(values.get(k, ()) for k in FORM_LIST_KEYS))  # type: ignore[arg-type]
@@ -168,5 +183,5 @@ def _forms(walker: _Walker, node: yaml.Node, where: str) -> Forms:
 
 def read_glossary(path: str | Path) -> Glossary:
     """Read one YAML glossary file."""
-    text, _ = read_text(path)
+    text, _ = read_text(path, encoding_option=False)
     return parse_glossary(text, str(path))

@@ -1,0 +1,335 @@
+"""Find names the glossary has never seen misspelled: name-like spans close to a known name.
+
+The exact matcher (:mod:`retrans.detect`) finds the wrong renderings someone already
+listed. :class:`FuzzyMatcher` finds new ones. It looks at name-like token runs
+(capitalised words, with particles such as "bin" or "al" inside; in scripts without
+case, every word) and compares their windows with the *references* of each entry:
+the canonical, admitted and variant forms of the target language, and the entry's
+forms in other languages romanised with ``anyascii`` (Persian زلنسکی -> "zlnsky",
+Chinese 拉夫罗夫 -> "lafuluofu"), which predict how MT renders them.
+
+No entry is scanned per token. Each reference word is indexed under its
+transliteration skeleton and that skeleton's one-letter deletions
+(:func:`retrans.romanize.blocking_keys`); a run looks up its words' keys, and only
+the references found there are compared, with rapidfuzz and Jaro-Winkler on
+the romanised letters and on the skeletons. A window matches a reference of the
+same length word by word ("Volodimir Zelenski"), the last words of a person's name
+(a surname: "Zelenski"), or the reference written as one word ("Jin Zhengen" and
+金正恩 "JinZhengEn").
+
+What is found is only a candidate span: it goes through the same ranking as any
+other, and fuzzy similarity is one piece of evidence there.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import jellyfish
+from rapidfuzz import fuzz
+
+from .detect import fold
+from .glossary import Entry, Forms, Glossary
+from .propose import match_case
+from .records import FUZZY, Candidate, Span
+from .romanize import blocking_keys, romanize, skeleton
+
+# Lower-case words that may sit inside a name: "Faisal bin Farhan", "Deir ez-Zor", "Ursula von der Leyen".
+PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "ben", "abu", "de", "del", "der", "di", "da", "du", "van",
+                       "von", "la", "le", "ez", "es", "ad", "ul"})
+_TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s?$")
+# Capitalised function words (sentence starts) never begin or end a name.
+STOPWORDS = frozenset({"the", "a", "an", "of", "and", "or", "but", "in", "on", "at", "to", "for", "by", "with",
+                       "from", "as", "after", "before", "while", "his", "her", "its", "their", "this", "that",
+                       "these", "those", "if", "when", "mr", "mrs", "ms", "dr", "it", "he", "she", "we", "they"})
+# Endings that make a name into another word (Ukraine -> Ukrainian, Europe -> European): not a misspelling.
+DERIVED_ENDINGS = ("n", "an", "ian", "ans", "ians", "ese", "i", "is", "s", "es", "ern", "ish", "ite", "ites")
+SAME_SKELETON = 86.0  # the least similarity of two words with one skeleton of four consonants or more
+MAX_WINDOW = 4  # words in a candidate span
+MAX_POSTINGS = 5_000  # a blocking key shared by more references than this is too common to look up
+MAX_SOURCE_WINDOW = 3
+
+
+@dataclass(frozen=True)
+class FuzzySpan(Span):
+    """A span found by similarity: ``form`` is the canonical text it should become,
+    ``matched`` the reference it resembles, ``similarity`` how much (0..100)."""
+
+    similarity: float = 0.0
+    matched: str = ""
+
+
+@dataclass(frozen=True)
+class _Ref:
+    entry_id: str
+    text: str
+    words: tuple[str, ...]  # romanised words
+    target: tuple[str, ...]  # canonical words, aligned with ``words`` when the counts agree
+    kind: str  # the entry's kind: person, place ...
+
+
+def word_similarity(a: str, b: str) -> float:
+    """0..100: how alike two romanised words look and sound (spelling, skeleton, Jaro-Winkler)."""
+    if a == b:
+        return 100.0
+    if not a or not b:
+        return 0.0
+    spelling = fuzz.ratio(a, b)
+    sa, sb = skeleton(a), skeleton(b)
+    sound = fuzz.ratio(sa, sb) if sa and sb else 0.0
+    jw = 100.0 * jellyfish.jaro_winkler_similarity(a, b)
+    score = 0.4 * spelling + 0.3 * sound + 0.3 * jw
+    if sa == sb and len(sa) >= 4 and spelling >= 50:  # the same consonants: Masghat / Muscat
+        score = max(score, SAME_SKELETON)
+    return score
+
+
+def _latin(text: str) -> bool:
+    return all(unicodedata.name(ch, "").startswith("LATIN") for ch in text if ch.isalpha())
+
+
+def is_derived(word: str, name: str) -> bool:
+    """Whether romanised ``word`` is ``name`` plus an English ending (Ukrainian from Ukraine)."""
+    stem = name[:-1] if name.endswith(("a", "e")) else name
+    return len(word) > len(name) and word.startswith(stem) and word[len(stem):] in DERIVED_ENDINGS + ("a", "e")
+
+
+def _is_name_like(word: str) -> bool:
+    ch = word[0]
+    return ch.isupper() or (ch.isalpha() and ch.lower() == ch.upper())
+
+
+def _name_runs(line: str) -> list[list[tuple[int, int, str]]]:
+    """Maximal runs of name-like words (start, end, word) joined by single spaces; possessives cut off."""
+    runs: list[list[tuple[int, int, str]]] = []
+    run: list[tuple[int, int, str]] = []
+    pending: list[tuple[int, int, str]] = []  # particles waiting for a name word after them
+    last_end = -1
+    for m in _TOKEN.finditer(line):
+        word, start, end = m.group(), m.start(), m.end()
+        gap = line[last_end:start] if last_end >= 0 else None
+        joined = gap is not None and (gap == " " or gap == "-")
+        poss = _POSSESSIVE.search(word)
+        if poss and poss.start() > 0:
+            word, end = word[: poss.start()], start + poss.start()
+        if _is_name_like(word):
+            if not (run and joined):
+                if run:
+                    runs.append(run)
+                run, pending = [], []
+            run.extend(pending)
+            pending = []
+            run.append((start, end, word))
+        elif run and joined and word.lower() in PARTICLES:
+            pending.append((start, end, word))
+        else:
+            if run:
+                runs.append(run)
+            run, pending = [], []
+        last_end = end if not poss or poss.start() == 0 else m.end()
+        if poss and poss.start() > 0:  # a possessive ends the name
+            if run:
+                runs.append(run)
+            run, pending, last_end = [], [], -1
+    if run:
+        runs.append(run)
+    return runs
+
+
+class FuzzyMatcher:
+    """An index of every entry's reference names in one target language, blocked by skeleton keys.
+
+    ``threshold`` is the mean word similarity (0..100) a window needs; ``word_min``
+    the least any single word may have; ``single_min`` what a one-word window needs.
+    """
+
+    def __init__(self, glossary: Glossary, lang: str, threshold: float = 80.0, word_min: float = 60.0,
+                 single_min: float = 84.0, romanize_sources: bool = True) -> None:
+        self.lang = lang
+        self.threshold, self.word_min, self.single_min = threshold, word_min, single_min
+        self._refs: list[_Ref] = []
+        self._index: dict[str, list[tuple[int, int]]] = defaultdict(list)  # key -> (ref, word position; -1: joined)
+        self._known: set[str] = set()  # folded forms of the target language: the exact matcher's domain
+        self._correct: set[str] = set()  # folded canonical and admitted forms: never touched
+        self._by_entry: dict[str, list[int]] = defaultdict(list)
+        self._max_known_words = 1
+        for entry in glossary:
+            forms = entry.forms.get(lang)
+            if forms is None:
+                continue
+            self._add_entry(entry, forms, romanize_sources)
+        self._index = dict(self._index)
+
+    def __len__(self) -> int:
+        return len(self._refs)
+
+    def _add_entry(self, entry: Entry, forms: Forms, romanize_sources: bool) -> None:
+        canon_words = tuple(forms.canonical.split())
+        for form in (forms.canonical, *forms.admitted):
+            self._correct.add(fold(form.strip()))
+            if entry.kind == "person" and len(form.split()) > 1:  # a surname alone is correct too
+                self._correct.add(fold(form.split()[-1]))
+        for form in (forms.canonical, *forms.admitted, *forms.variants, *forms.mistranslations):
+            key = fold(form.strip())
+            self._known.add(key)
+            self._max_known_words = max(self._max_known_words, len(key.split()))
+        texts = [forms.canonical, *forms.admitted, *forms.variants]
+        if romanize_sources:  # forms in other scripts (fa, ar, ru, uk, zh, he ...), as MT would spell them
+            texts += [f.canonical for lang, f in entry.forms.items() if lang != self.lang and not _latin(f.canonical)]
+        seen: set[tuple[str, ...]] = set()
+        for text in texts:
+            words = tuple(romanize(text).split())
+            if not words or words in seen:
+                continue
+            seen.add(words)
+            ref = _Ref(entry.id, text, words, canon_words, entry.kind)
+            idx = len(self._refs)
+            self._refs.append(ref)
+            self._by_entry[entry.id].append(idx)
+            postings = {(k, pos) for pos, w in enumerate(words) for k in blocking_keys(w)}
+            if len(words) > 1:
+                joined = skeleton("".join(words))  # exact key only: text-side deletions still meet it
+                if len(joined) >= 2:
+                    postings.add((joined, -1))
+            for k, pos in postings:
+                self._index[k].append((idx, pos))
+
+    # -- matching ---------------------------------------------------------------------------------
+
+    def _window_score(self, words: Sequence[str], ref: _Ref) -> tuple[float, tuple[str, ...]] | None:
+        """Similarity of a window (romanised words) to ``ref`` and the canonical words it becomes."""
+        n, m = len(words), len(ref.words)
+        best: tuple[float, tuple[str, ...]] | None = None
+        if n == m or (n < m and ref.kind == "person" and len(ref.target) == m):
+            part = ref.words[m - n :]  # the whole name, or a person's last names (surname)
+            if is_derived(words[-1], part[-1]):
+                return None
+            sims = [word_similarity(a, b) for a, b in zip(words, part)]
+            if min(sims) >= self.word_min:
+                mean = sum(sims) / n
+                target = ref.target[m - n :] if len(ref.target) == m else ref.target
+                best = (mean, tuple(target))
+        joined, rjoined = "".join(words), "".join(ref.words)
+        if (n > 1 or m > 1) and n != m and len(joined) >= 5 and (
+                min(len(joined), len(rjoined)) >= 0.85 * max(len(joined), len(rjoined))):
+            sim = word_similarity(joined, rjoined)
+            if best is None or sim > best[0]:
+                best = (sim, self._whole_or_surname(n, ref))
+        elif n == 1 and m == 1 and len(ref.target) > 1:  # one word for a longer name (zh 普京 "Pujing")
+            best = (best[0], self._whole_or_surname(1, ref)) if best else None
+        return best
+
+    @staticmethod
+    def _whole_or_surname(n: int, ref: _Ref) -> tuple[str, ...]:
+        """A one-word rendering of a person's name is, in news, nearly always the surname."""
+        if n == 1 and ref.kind == "person" and len(ref.target) > 1:
+            return ref.target[-1:]
+        return ref.target
+
+    def find(self, line: str, n: int = 1, taken: Iterable[tuple[int, int]] = (),
+             entries: Iterable[str] | None = None, threshold: float | None = None, kind: str = FUZZY) -> list[Span]:
+        """Fuzzy spans of ``line``, not overlapping ``taken`` (exact spans) or any correct name.
+
+        With ``entries`` only those entries are tried, each at most once per line (the
+        bilingual mode: the source line says which names to look for).
+        """
+        occupied = list(taken)
+        only = set(entries) if entries is not None else None
+        thr = self.threshold if threshold is None else threshold
+        found: list[tuple[float, int, int, int, tuple[str, ...], _Ref]] = []
+        limit = MAX_SOURCE_WINDOW if only is not None else MAX_WINDOW
+        for run in _name_runs(line):
+            protected = self._protected(run)
+            roman = [romanize(w) for _, _, w in run]
+            for i, j, r in self._windows(roman, only, limit):
+                if any(protected[i:j]):
+                    continue
+                edge = {run[i][2].lower(), run[j - 1][2].lower()}
+                if edge & PARTICLES or edge & STOPWORDS:
+                    continue
+                start, end = run[i][0], run[j - 1][1]
+                if fold(line[start:end]) in self._known:
+                    continue
+                words = [w for w in roman[i:j] if w]
+                if not words or (len(words) == 1 and len(words[0]) < 4):
+                    continue
+                scored = self._window_score(words, self._refs[r])
+                if scored is None:
+                    continue
+                sim, target = scored
+                need = max(thr, self.single_min) if len(words) == 1 and only is None else thr
+                if sim >= need and fold(" ".join(target)) != fold(line[start:end]):
+                    found.append((sim, j - i, start, end, target, self._refs[r]))
+        # Longest window first, then the most similar, then leftmost, then the entry id.
+        found.sort(key=lambda f: (-f[1], -f[0], f[2], f[5].entry_id))
+        out: list[Span] = []
+        used_entries: set[str] = set()
+        for sim, _, start, end, target, ref in found:
+            if any(start < e and s < end for s, e in occupied):
+                continue
+            if only is not None and ref.entry_id in used_entries:
+                continue
+            occupied.append((start, end))
+            used_entries.add(ref.entry_id)
+            out.append(FuzzySpan(n, start, end, line[start:end], ref.entry_id, kind, " ".join(target),
+                                 round(sim, 1), ref.text))
+        return sorted(out, key=lambda s: (s.start, -s.end))
+
+    def _windows(self, roman: Sequence[str], only: set[str] | None, limit: int) -> set[tuple[int, int, int]]:
+        """(start word, end word, reference) triples worth scoring: a word of the window met a word of the
+        reference under a blocking key at the aligned position, or the window written as one word met it."""
+        n_words = len(roman)
+        out: set[tuple[int, int, int]] = set()
+        if only is not None:  # few entries: try every window against each of their references
+            refs = sorted({r for e in only for r in self._by_entry.get(e, ())})
+            return {(i, j, r) for r in refs for i in range(n_words) for j in range(i + 1, min(n_words, i + limit) + 1)}
+        for i in range(n_words):
+            for key in blocking_keys(roman[i]):
+                postings = self._index.get(key, ())
+                if len(postings) > MAX_POSTINGS:
+                    continue
+                for r, pos in postings:
+                    m = len(self._refs[r].words)
+                    if pos < 0:  # the reference written as one word, met by one text word
+                        out.add((i, i + 1, r))
+                        continue
+                    for n in range(1, min(m, limit) + 1):  # window of n words aligned to the last n of the ref
+                        if n < m and self._refs[r].kind != "person":
+                            continue
+                        first = m - n  # ref position of the window's first word
+                        start = i - (pos - first)
+                        if pos >= first and 0 <= start and start + n <= n_words:
+                            out.add((start, start + n, r))
+            for width in (2, 3):  # text words written together: "Jin Zhengen" / 金正恩 "JinZhengEn"
+                if i + width <= n_words:
+                    for key in blocking_keys("".join(roman[i : i + width])):
+                        postings = self._index.get(key, ())
+                        if len(postings) <= MAX_POSTINGS:
+                            out.update((i, i + width, r) for r, _ in postings)
+        return out
+
+    def _protected(self, run: Sequence[tuple[int, int, str]]) -> list[bool]:
+        """Words of a run inside a correct name (canonical or admitted): fuzzy spans keep off them."""
+        marks = [False] * len(run)
+        words = [fold(w) for _, _, w in run]
+        for i in range(len(run)):
+            for j in range(i + 1, min(len(run), i + self._max_known_words) + 1):
+                if " ".join(words[i:j]) in self._correct:
+                    for k in range(i, j):
+                        marks[k] = True
+        return marks
+
+
+def propose_fuzzy(span: Span, line: str, entry: Entry, forms: Forms) -> list[Candidate]:
+    """Keep, then the canonical (part) the span was matched to, with the span's all-caps carried over."""
+    target = match_case(span.text, span.form)
+    out = [Candidate(span, span.start, span.end, span.text, span.text, "keep")]
+    if target != span.text:
+        out.append(Candidate(span, span.start, span.end, span.text, target, "canonical"))
+    return out
+
