@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path, PurePath
 
 import typer
 
 from ..errors import InputError
+from ..evaluate import read_edit_log
 from ..formats.text import MAX_LINE_CHARS, encode_text, read_text, write_files_atomic
 from ..records import Edit
 from ..safety import revert_edits
-
-
-def read_edit_log(path: Path) -> list[Edit]:
-    """The edits of a JSON Lines edit log; an error names the file and line."""
-    text, _ = read_text(path, allow_empty=True)
-    edits = []
-    for n, raw in enumerate(text.split("\n"), 1):
-        if not raw.strip():
-            continue
-        try:
-            data = json.loads(raw)
-            if not isinstance(data, dict):
-                raise ValueError("not a JSON object")
-            edits.append(Edit.from_dict(data))
-        except (ValueError, TypeError) as exc:
-            raise InputError(f"not an edit-log record: {exc}", str(path), n) from None
-    return edits
 
 
 def pick_document(edits: list[Edit], output: Path, doc: str | None) -> list[Edit]:
