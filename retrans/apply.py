@@ -44,8 +44,3 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         lines[n - 1] = apply_line(lines[n - 1], line_edits)
     return "\n".join(lines)
 
-
-def invert(edit: Edit, output_line: str, offset: int) -> Edit:  # pragma: no cover - used by undo
-    """The edit that undoes ``edit`` once applied at ``offset`` of the output line."""
-    return Edit(edit.doc, edit.line, offset, offset + len(edit.replacement), edit.replacement, edit.original,
-                edit.entry, edit.kind, edit.score, True)

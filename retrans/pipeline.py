@@ -8,7 +8,7 @@ ranker) and runs them over a document. Text is handled line by line (split on
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import __version__
 from .apply import apply_edits, select_non_overlapping
@@ -135,15 +135,9 @@ class Repairer:
         for n in sorted({e.line for e in edits}):
             line_edits = [e for e in edits if e.line == n]
             keep = set(map(id, select_non_overlapping(e for e in line_edits if e.applied)))
-            final.extend(e if (not e.applied or id(e) in keep) else _unapplied(e) for e in line_edits)
+            final.extend(e if (not e.applied or id(e) in keep) else replace(e, applied=False) for e in line_edits)
         final.sort(key=lambda e: (e.line, e.start, -e.end))
         return DocumentResult(doc, apply_edits(text, final), tuple(final))
-
-
-def _unapplied(e: Edit) -> Edit:
-    from dataclasses import replace
-
-    return replace(e, applied=False)
 
 
 def make_ranker(model: str, config: RepairConfig) -> Ranker:
