@@ -10,22 +10,28 @@ settings skips every document whose input, settings and output still match, and
 redoes the rest, so its outputs and edit log equal those of an uninterrupted run.
 
 The manifest is locked while a run uses it, so two runs never write one folder.
+
+Inputs are files, folders (walked for files with a known document suffix) and
+glob patterns; each output goes to the same relative path under ``--out-dir``.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePath
+from typing import Any, Protocol
 
 from . import __version__
 from .config import RepairConfig
-from .formats.text import OutputError, encode_text, remove_stale_temporaries, write_files_atomic
-from .pipeline import DocumentResult
+from .engines import Engine, Job, Outcome, text_digest
+from .errors import InputError, RetransError
+from .formats.documents import SUFFIXES
+from .formats.text import OutputError, read_text, remove_stale_temporaries, write_files_atomic
 from .records import Edit
 
 MANIFEST_NAME = ".retrans-manifest.jsonl"
@@ -37,16 +43,14 @@ except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
 
-def run_key(config: RepairConfig, glossary_digest: str, encoding: str) -> str:
-    """A digest of everything that decides a document's output: same key, same output."""
+def run_key(config: RepairConfig, glossary_digest: str, encoding: str, **options: str) -> str:
+    """A digest of everything that decides a document's output: same key, same output.
+
+    ``options`` are further settings that change outputs (the JSON Lines ``field``, a forced ``format``).
+    """
     payload = {"version": __version__, "glossary": glossary_digest, "config": asdict(config),
-               "encoding": encoding}
+               "encoding": encoding, **{k: v for k, v in options.items() if v is not None}}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()[:16]
-
-
-def text_digest(text: str, bom: bool) -> str:
-    """sha256 of a decoded input (the BOM counts)."""
-    return hashlib.sha256((("\ufeff" if bom else "") + text).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def edit_record(edit: Edit) -> dict[str, Any]:
@@ -54,16 +58,6 @@ def edit_record(edit: Edit) -> dict[str, Any]:
     data = dict(vars(edit))
     data["evidence"] = dict(edit.evidence)
     return data
-
-
-@dataclass(frozen=True)
-class BatchDoc:
-    """One input of a batch, read and checked, with the path its output goes to."""
-
-    source: str
-    text: str
-    bom: bool
-    target: Path
 
 
 class Manifest:
@@ -112,13 +106,21 @@ class Manifest:
             if isinstance(rec, dict) and rec.get("format") == _FORMAT and isinstance(rec.get("name"), str):
                 self.records[rec["name"]] = rec  # the last record of a name wins
 
-    def finished(self, doc: BatchDoc, key: str) -> dict[str, Any] | None:
-        """The record of ``doc`` if it was finished with these settings and its output is intact."""
-        rec = self.records.get(doc.target.name)
-        if rec is None or rec.get("run") != key or rec.get("sha256") != text_digest(doc.text, doc.bom):
+    def finished(self, job: Job, key: str, encoding: str, max_line_chars: int) -> dict[str, Any] | None:
+        """The record of ``job`` if it was finished with these settings and its output is intact."""
+        rec = self.records.get(job.rel)
+        if rec is None or rec.get("run") != key:
+            return None
+        text, bom = job.text, job.bom
+        if text is None:
+            try:
+                text, bom = read_text(job.source, encoding, max_line_chars=max_line_chars)
+            except RetransError:
+                return None  # the worker reports it
+        if rec.get("sha256") != text_digest(text, bom):
             return None
         try:
-            data = doc.target.read_bytes()
+            data = (self.folder / job.rel).read_bytes()
         except OSError:
             return None
         if hashlib.sha256(data).hexdigest() != rec.get("out_sha256"):
@@ -138,46 +140,133 @@ class Manifest:
         self.records[rec["name"]] = rec
 
 
+
+
+# --- inputs -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InputFile:
+    """An input: its path (as given or found), its output path relative to ``--out-dir``, and whether it
+    was named on the command line (named files are all checked before anything is written)."""
+
+    source: str
+    rel: str
+    named: bool = True
+
+
+_MAGIC = frozenset("*?[")
+
+
+def _walk(folder: Path, skip: Path | None) -> list[Path]:
+    found = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (skip is None or (here / d).resolve() != skip))
+        found += [here / f for f in sorted(files)
+                  if not f.startswith(".") and PurePath(f).suffix.lower() in SUFFIXES]
+    return found
+
+
+def expand_inputs(args: Iterable[str], out_dir: Path | None = None, folders: bool = True) -> list[InputFile]:
+    """Files as given (output: their bare name), folders walked (files with a document suffix, hidden ones
+    and ``out_dir`` skipped) and glob patterns (``**`` recurses); found files keep their path relative to
+    the folder (or the pattern's fixed part) under ``--out-dir``. With ``folders`` false a folder is kept
+    as a named input (and reading it fails: one output cannot hold a folder)."""
+    skip = out_dir.resolve() if out_dir is not None else None
+    out: list[InputFile] = []
+    for arg in args:
+        path = Path(arg)
+        if arg != "-" and folders and path.is_dir():
+            files = _walk(path, skip)
+            if not files:
+                raise InputError(f"no document in this folder (suffixes read: {' '.join(sorted(SUFFIXES))})", arg)
+            out += [InputFile(str(f), f.relative_to(path).as_posix(), named=False) for f in files]
+        elif arg != "-" and not path.exists() and _MAGIC & set(arg):
+            parts = PurePath(arg).parts
+            fixed = next((i for i, p in enumerate(parts) if _MAGIC & set(p)), len(parts))
+            base = Path(*parts[:fixed]) if fixed else Path(".")
+            files = sorted(Path(m) for m in glob.glob(arg, recursive=True) if Path(m).is_file())
+            if skip is not None:
+                files = [f for f in files if not f.resolve().is_relative_to(skip)]
+            if not files:
+                raise InputError("no file matches this pattern", arg)
+            out += [InputFile(str(f), f.relative_to(base).as_posix(), named=False) for f in files]
+        else:
+            out.append(InputFile(arg, PurePath(arg).name))
+    return out
+
+
+# --- the run ------------------------------------------------------------------------------------------
+
+class Progress(Protocol):
+    def start(self, total: int) -> None: ...
+
+    def advance(self, edits: int) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 @dataclass
 class BatchOutcome:
-    """What a batch run did: a result per document (in input order) and how many were resumed."""
+    """What a batch run did: an outcome per finished document (in input order), how many were resumed,
+    and an error line per document that could not be repaired (skipped)."""
 
-    results: list[DocumentResult]
+    outcomes: list[Outcome]
     resumed: int
     signature: str | None
+    failed: list[str] = field(default_factory=list)
 
 
-def run_batch(docs: Sequence[BatchDoc], out_dir: str | Path, key: str, encoding: str,
-              repair: Callable[[str, str], DocumentResult], signature: Callable[[], str]) -> BatchOutcome:
-    """Repair ``docs`` into ``out_dir``, skipping those the manifest records as finished.
+def run_batch(jobs: list[Job], out_dir: str | Path, key: str, engine: Engine, progress: Progress,
+              encoding: str = "utf-8", max_line_chars: int = 1_000_000,
+              on_error: Callable[[str], None] | None = None) -> BatchOutcome:
+    """Repair ``jobs`` into ``out_dir`` with ``engine``, skipping those the manifest records as finished.
 
-    ``repair(text, doc)`` runs the pipeline; it (and ``signature()``) is only called
-    when some document needs repairing, so a finished batch resumes without a model.
+    Each output is written atomically as its outcome arrives (in job order), then recorded in the manifest.
+    A job that fails (a bad file found in a folder) is reported through ``on_error`` and skipped.
+    A finished batch resumes without starting a worker or loading a model.
     """
-    results: list[DocumentResult] = []
+    out_dir = Path(out_dir)
+    done: dict[int, Outcome] = {}
+    failed: list[str] = []
     resumed = 0
     sig: str | None = None
     with Manifest(out_dir) as manifest:
-        for doc in docs:
-            rec = manifest.finished(doc, key)
-            if rec is not None:
-                edits = tuple(Edit.from_dict({**e, "doc": doc.source}) for e in rec["edits"])
-                results.append(DocumentResult(doc.source, _decoded(doc.target, encoding), edits))
-                sig = sig or rec.get("signature")
-                resumed += 1
+        progress.start(len(jobs))
+        pending = []
+        for job in jobs:
+            rec = manifest.finished(job, key, encoding, max_line_chars)
+            if rec is None:
+                pending.append(job)
                 continue
-            result = repair(doc.text, doc.source)
-            sig = signature()
-            data = encode_text(result.text, doc.bom, encoding, str(doc.target))
-            write_files_atomic([(doc.target, data)])
-            manifest.add({"format": _FORMAT, "name": doc.target.name, "source": doc.source, "run": key,
-                          "signature": sig, "sha256": text_digest(doc.text, doc.bom),
-                          "out_sha256": hashlib.sha256(data).hexdigest(),
-                          "edits": [edit_record(e) for e in result.edits]})
-            results.append(result)
-    return BatchOutcome(results, resumed, sig)
+            old = str(rec.get("source", ""))
+            edits = [Edit.from_dict({**e, "doc": job.name + e["doc"][len(old):] if e["doc"].startswith(old)
+                                     else e["doc"]}) for e in rec["edits"]]
+            done[job.index] = Outcome(job.index, job.rel, edits=edits, signature=rec.get("signature"))
+            sig = sig or rec.get("signature")
+            resumed += 1
+            progress.advance(len(edits))
+        if pending:
+            for out in engine.map(pending):
+                if out.error is not None:
+                    failed.append(out.error)
+                    if on_error is not None:
+                        on_error(out.error)
+                    progress.advance(0)
+                    continue
+                job = jobs[out.index] if jobs[out.index].index == out.index else _by_index(jobs, out.index)
+                write_files_atomic([(out_dir / out.rel, out.data)])
+                manifest.add({"format": _FORMAT, "name": out.rel, "source": job.name, "run": key,
+                              "signature": out.signature, "sha256": out.sha256,
+                              "out_sha256": hashlib.sha256(out.data).hexdigest(),
+                              "edits": [edit_record(e) for e in out.edits]})
+                out.data = b""  # written: do not keep it
+                done[out.index] = out
+                sig = out.signature
+                progress.advance(len(out.edits))
+        progress.stop()
+    return BatchOutcome([done[j.index] for j in jobs if j.index in done], resumed, sig, failed)
 
 
-def _decoded(path: Path, encoding: str) -> str:
-    text = path.read_bytes().decode(encoding)
-    return text[1:] if text.startswith("\ufeff") else text
+def _by_index(jobs: list[Job], index: int) -> Job:
+    return next(j for j in jobs if j.index == index)

@@ -13,31 +13,31 @@ import json
 import os
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..batch import BatchDoc, edit_record, run_batch, run_key
+from ..batch import InputFile, edit_record, expand_inputs, run_batch, run_key
 from ..config import DEFAULT_LANG, DEFAULT_MODEL, RepairConfig
-from ..errors import InputError
+from ..engines import ENGINES, Job, LocalEngine, Outcome, WorkContext, Worker, make_engine
+from ..errors import InputError, RetransError
+from ..formats.documents import FORMAT_NAMES, format_name, get_format
 from ..formats.text import (
     MAX_LINE_CHARS,
     OutputError,
     check_encoding,
-    encode_text,
     probe_writable,
     read_text,
     write_files_atomic,
 )
-from ..glossary import Glossary
 from ..lm import MODELS
-from ..pipeline import DocumentResult, Repairer, make_ranker
 from ..records import Edit
-from ..safety import out_dir_target
+from ..safety import safe_join
 from .common import err, load_glossaries
+from .progress import make_progress
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,11 @@ class FixRequest:
     report: Path | None = None
     sources_text: list[str] | None = None  # line-aligned source-language files, one per input
     source_lang: str | None = None
+    fmt: str = "auto"
+    field: str = "text"
+    workers: int = 1
+    engine: str = "local"
+    ray_address: str | None = None
 
     def validate(self) -> None:
         """Raise ``typer.BadParameter`` for combinations of options that make no sense."""
@@ -64,6 +69,16 @@ class FixRequest:
             raise typer.BadParameter("give either --output or --out-dir, not both")
         if len(self.sources) > 1 and not self.out_dir and not self.check:
             raise typer.BadParameter("several inputs need --out-dir (or --check)")
+        if self.workers < 1:
+            raise typer.BadParameter("--workers must be at least 1")
+        if self.engine not in ENGINES:
+            raise typer.BadParameter(f"unknown engine {self.engine!r}; choose one of: {', '.join(ENGINES)}")
+        if self.ray_address and self.engine != "ray":
+            raise typer.BadParameter("--ray-address needs --engine ray")
+        if self.fmt != "auto" and self.fmt not in FORMAT_NAMES:
+            raise typer.BadParameter(f"unknown format {self.fmt!r}; choose one of: auto, {', '.join(FORMAT_NAMES)}")
+        if not self.field or any(not part for part in self.field.split(".")):
+            raise typer.BadParameter("--field must be a key or a dotted path such as body.text")
         if self.out_dir and "-" in self.sources:
             raise typer.BadParameter("stdin ('-') cannot be written to --out-dir; use --output")
         if self.model != "none" and self.model not in MODELS:
@@ -77,11 +92,12 @@ class FixRequest:
 
 @dataclass
 class FixOutcome:
-    """What a run produced: a result per document, in input order."""
+    """What a run produced: an outcome per document repaired, in input order, and the documents skipped."""
 
-    results: list[DocumentResult]
+    results: list[Outcome]
     signature: str
     resumed: int = 0
+    failed: list[str] = field(default_factory=list)
 
     @property
     def edits(self) -> list[Edit]:
@@ -89,7 +105,8 @@ class FixOutcome:
 
 
 def fix(
-    inputs: list[str] = typer.Argument(None, help="Text files to repair; '-' or none reads stdin."),
+    inputs: list[str] = typer.Argument(None, help="Files, folders or glob patterns to repair; '-' or none "
+                                       "reads stdin. Formats: text, JSON Lines, HTML, Markdown, SubRip, XLIFF."),
     glossary: list[Path] = typer.Option(None, "--glossary", "-g", help="Glossary YAML (repeatable); "
                                         "default: the shipped glossaries/news.yaml."),
     lang: str = typer.Option(DEFAULT_LANG, "--lang", help="Language of the text to repair."),
@@ -107,107 +124,151 @@ def fix(
     report: Path = typer.Option(None, "--report", help="Write a self-contained HTML review report here."),
     source: list[str] = typer.Option(None, "--source", help="Line-aligned source text of each input "
                                      "(repeatable, in input order): evidence for or against each fix."),
-    source_lang: str = typer.Option(None, "--source-lang", help="Language of --source (e.g. fa)."),
+    source_lang: str = typer.Option(None, "--source-lang", help="Language of --source (e.g. fa); "
+                                    "default for XLIFF: the file's source language."),
+    fmt: str = typer.Option("auto", "--format", help="Document format: auto (by suffix; unknown: text), "
+                            + ", ".join(FORMAT_NAMES) + "."),
+    field_path: str = typer.Option("text", "--field", help="JSON Lines: the field with the text "
+                                   "(a dotted path, e.g. body.text); other fields are kept."),
+    workers: int = typer.Option(1, "--workers", "-j", help="Worker processes (each loads the model once)."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine) or ray (Ray Data actors)."),
+    ray_address: str = typer.Option(None, "--ray-address", help="With --engine ray: the cluster to join "
+                                    "(default: start a local Ray instance)."),
 ) -> None:
     """Repair names in machine-translated text; print or write the result and an edit log."""
     request = FixRequest(inputs or ["-"], glossary, lang, output, out_dir, edits, model, check, encoding,
-                         max_line_chars, report, source or None, source_lang)
+                         max_line_chars, report, source or None, source_lang, fmt, field_path, workers, engine,
+                         ray_address)
     request.validate()
-    outcome = run_fix(request)
+    outcome = run_fix(request, quiet)
     applied = sum(e.applied for e in outcome.edits)
     if not quiet:
-        _show(outcome.edits)
+        if len(outcome.edits) <= MAX_TABLE_ROWS:
+            _show(outcome.edits)
         resumed = f" ({outcome.resumed} resumed from the manifest)" if outcome.resumed else ""
-        err.print(f"retrans: {len(outcome.results)} document(s){resumed}, {applied} edit(s) applied, "
+        skipped = f", {len(outcome.failed)} skipped (bad input)" if outcome.failed else ""
+        err.print(f"retrans: {len(outcome.results)} document(s){resumed}{skipped}, {applied} edit(s) applied, "
                   f"{len(outcome.edits) - applied} suggestion(s) kept", markup=False)
         err.print(f"signature: {outcome.signature}", markup=False)
+    if outcome.failed:
+        raise typer.Exit(2)
     if request.check and applied:
         raise typer.Exit(1)
 
 
-def run_fix(req: FixRequest) -> FixOutcome:
-    """Read, repair and write as ``req`` says; raise a ``RetransError`` (and write nothing) on bad input."""
-    targets = plan_targets(req)
-    docs = [(src, *read_text(src, req.encoding, max_line_chars=req.max_line_chars)) for src in req.sources]
+MAX_TABLE_ROWS = 200  # a longer edit table is left to the edit log
+
+
+def run_fix(req: FixRequest, quiet: bool = True) -> FixOutcome:
+    """Read, repair and write as ``req`` says; raise a ``RetransError`` (and write nothing) on bad input.
+
+    Named files are read and parsed before anything else; files found in folders or by patterns are read
+    as the run reaches them, and a bad one is reported on one line and skipped (see ``FixOutcome.failed``).
+    """
+    files = expand_inputs(req.sources, req.out_dir if req.out_dir and not req.check else None,
+                          folders=bool(req.out_dir) or req.check)
+    if len(files) > 1 and not req.out_dir and not req.check:
+        raise typer.BadParameter("several inputs need --out-dir (or --check)")
+    if req.sources_text and any(not f.named for f in files):
+        raise typer.BadParameter("--source needs named input files, not folders or patterns")
+    targets = plan_targets(req, files)
+    jobs = [_job(req, i, f) for i, f in enumerate(files)]
     glossary = load_glossaries(req.glossary)
     if req.lang not in glossary.languages():
         raise InputError(f"the glossary has no forms for language {req.lang!r} "
                          f"(it has: {', '.join(glossary.languages())})")
     config = RepairConfig(lang=req.lang, model=req.model, source_lang=req.source_lang)
-    sources: dict[str, str] = {}
-    for src, path in zip(req.sources, req.sources_text or []):
-        sources["<stdin>" if src == "-" else src] = read_text(path, req.encoding,
-                                                              max_line_chars=req.max_line_chars)[0]
+    for k, path in enumerate(req.sources_text or []):
+        source = read_text(path, req.encoding, max_line_chars=req.max_line_chars)[0]
+        jobs[k] = Job(**{**vars(jobs[k]), "source_text": source})
     if not req.check:  # fail before the model loads, not after the work is done
-        for t in (*targets, req.edits, req.report):
+        for t in (*_probes(targets), req.edits, req.report):
             if t is not None:
                 probe_writable(t)
-    repairer = _LazyRepairer(glossary, config, sources)
+    ctx = WorkContext(glossary, config, req.encoding, req.field, req.max_line_chars,
+                      keep_text=req.report is not None or not req.out_dir or req.check)
     if req.out_dir and not req.check:
-        batch = [BatchDoc(src, text, bom, t) for (src, text, bom), t in zip(docs, targets) if t is not None]
-        done = run_batch(batch, req.out_dir, run_key(config, glossary.digest, req.encoding), req.encoding,
-                         repairer.repair, repairer.signature)
-        outcome = FixOutcome(done.results, done.signature or repairer.signature(), done.resumed)
+        engine = make_engine(ctx, req.engine, req.workers, req.ray_address)
+        try:
+            done = run_batch(jobs, req.out_dir, run_key(config, glossary.digest, req.encoding, field=req.field,
+                                                        format=None if req.fmt == "auto" else req.fmt),
+                             engine, make_progress(quiet, err), req.encoding, req.max_line_chars, _skipped)
+        finally:
+            engine.close()
+        outcome = FixOutcome(done.outcomes, done.signature or Worker(ctx).signature(), done.resumed, done.failed)
         _write_edit_log(req.edits, outcome.edits)
     else:
-        results = [repairer.repair(text, "<stdin>" if src == "-" else src) for src, text, _ in docs]
-        outcome = FixOutcome(results, repairer.signature())
+        engine = make_engine(ctx, req.engine, req.workers, req.ray_address) if req.check else LocalEngine(ctx)
+        try:
+            results, failed = [], []
+            for out, job in zip(engine.map(jobs), jobs):
+                if out.error is None:
+                    results.append(out)
+                elif job.text is not None:  # a named file: stop, nothing written
+                    raise RetransError(out.error)
+                else:
+                    _skipped(out.error)
+                    failed.append(out.error)
+        finally:
+            engine.close()
+        outcome = FixOutcome(results, results[0].signature if results and results[0].signature
+                             else Worker(ctx).signature(), failed=failed)
         if not req.check:
-            _write_single(req, [bom for _, _, bom in docs], outcome)
+            _write_single(req, jobs[0].bom, outcome)
     # Further outputs come after the text and the edit log are safe.
     if req.report is not None:
         from ..report import write_report
 
-        names = ["<stdin>" if src == "-" else src for src, _, _ in docs]
-        write_report(req.report, [(n, text, r) for n, (_, text, _), r in zip(names, docs, outcome.results)],
-                     outcome.signature)
+        write_report(req.report, [item for r in outcome.results for item in r.report], outcome.signature)
     return outcome
 
 
-def plan_targets(req: FixRequest) -> list[Path | None]:
+PROBE_ALL = 1000  # up to this many outputs, each is probed before the run; beyond, one per folder
+
+
+def _probes(targets: list[Path | None]) -> list[Path | None]:
+    if len(targets) <= PROBE_ALL:
+        return targets
+    return list({t.parent: t for t in targets if t is not None}.values())
+
+
+def _skipped(message: str) -> None:
+    err.print(f"retrans: error: {message} (skipped)", markup=False, highlight=False)
+
+
+def _job(req: FixRequest, index: int, f: InputFile) -> Job:
+    """The job of one input; a named file is read and parsed now, so a bad one stops the run early."""
+    fmt = format_name(f.source, req.fmt)
+    if not f.named:
+        return Job(index, f.source, f.rel, fmt)
+    text, bom = read_text(f.source, req.encoding, max_line_chars=req.max_line_chars)
+    name = "<stdin>" if f.source == "-" else f.source
+    get_format(fmt, req.field).parse(text, name)
+    return Job(index, f.source, f.rel, fmt, text, bom)
+
+
+def plan_targets(req: FixRequest, files: list[InputFile]) -> list[Path | None]:
     """Where each input's output goes (``None``: stdout or nowhere); refuses unsafe or clashing targets."""
     if req.check:
-        return [None] * len(req.sources)
+        return [None] * len(files)
     if req.output:
         targets: list[Path | None] = [req.output]
     elif req.out_dir:
         if req.out_dir.exists() and not req.out_dir.is_dir():
             raise OutputError("--out-dir is not a folder", str(req.out_dir))
-        targets = [out_dir_target(req.out_dir, s) for s in req.sources]
+        for f in files:
+            if not f.rel or f.rel in (".", ".."):
+                raise InputError("cannot name an output after this input", f.source)
+        targets = [safe_join(req.out_dir, f.rel) for f in files]
         if len(set(targets)) != len(targets):
             raise InputError("two inputs share a file name; --out-dir would write one over the other")
     else:
         targets = [None]
-    inputs = {Path(s).resolve() for s in req.sources if s != "-"}
+    inputs = {Path(f.source).resolve() for f in files if f.source != "-"}
     for t in (*targets, req.edits):
         if t is not None and t.resolve() in inputs:
             raise InputError("refusing to overwrite an input file; choose another output", str(t))
     return targets
-
-
-class _LazyRepairer:
-    """Builds the pipeline (and loads the model) on first use only."""
-
-    def __init__(self, glossary: Glossary, config: RepairConfig, sources: dict[str, str] | None = None) -> None:
-        self.glossary = glossary
-        self.config = config
-        self.sources = sources or {}
-        self._repairer: Repairer | None = None
-
-    def _get(self) -> Repairer:
-        if self._repairer is None:
-            self._repairer = Repairer(self.glossary, make_ranker(self.config.model, self.config), self.config)
-        return self._repairer
-
-    def repair(self, text: str, doc: str) -> DocumentResult:
-        source = self.sources.get(doc)
-        try:
-            return self._get().repair(text, doc, source=source)
-        except ValueError as exc:  # a source whose lines do not align with the input
-            raise InputError(str(exc), doc) from None
-
-    def signature(self) -> str:
-        return self._get().signature.format()
 
 
 def _edit_log(edits: list[Edit]) -> bytes:
@@ -219,12 +280,12 @@ def _write_edit_log(path: Path | None, edits: list[Edit]) -> None:
         write_files_atomic([(path, _edit_log(edits))])
 
 
-def _write_single(req: FixRequest, boms: list[bool], outcome: FixOutcome) -> None:
+def _write_single(req: FixRequest, bom: bool, outcome: FixOutcome) -> None:
     """One output (a file or stdout) and the edit log; files are staged together, then renamed."""
-    result, bom = outcome.results[0], boms[0]
+    result = outcome.results[0]
     files: list[tuple[Path, bytes]] = []
     if req.output:
-        files.append((req.output, encode_text(result.text, bom, req.encoding, str(req.output))))
+        files.append((req.output, result.data))
     else:
         _stdout(("\ufeff" if bom else "") + result.text)
     if req.edits:

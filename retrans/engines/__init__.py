@@ -1,0 +1,198 @@
+"""Engines run the repair of whole files: read, split into segments, repair, rebuild, encode.
+
+A :class:`Job` names one input file; a :class:`Worker` (one per process or Ray
+actor, holding the glossary and, once loaded, the model) turns it into an
+:class:`Outcome`: the output bytes and the edits, or one error line. Engines only
+differ in where workers run: ``local`` (this process), ``pool`` (forked
+processes, ``--workers N``) and ``ray`` (Ray Data actors). Writing outputs and
+the manifest stays with the caller, so every engine writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from ..config import RepairConfig
+from ..errors import InputError, RetransError
+from ..formats.documents import Parsed, get_format
+from ..formats.text import MAX_LINE_CHARS, encode_text, read_text
+from ..glossary import Glossary
+from ..pipeline import DocumentResult, Repairer, make_ranker
+from ..records import Edit
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input file: where it is, its output's path relative to ``--out-dir``, its format.
+
+    ``text`` is set when the file was already read (named inputs are checked up front);
+    otherwise the worker reads it. ``source_text`` is its line-aligned ``--source``.
+    """
+
+    index: int
+    source: str
+    rel: str
+    fmt: str
+    text: str | None = None
+    bom: bool = False
+    source_text: str | None = None
+
+    @property
+    def name(self) -> str:
+        return "<stdin>" if self.source == "-" else self.source
+
+
+@dataclass
+class Outcome:
+    """What a worker made of a job: output bytes, edits and input digest, or an error line."""
+
+    index: int
+    rel: str
+    data: bytes = b""
+    edits: list[Edit] = field(default_factory=list)
+    sha256: str = ""
+    signature: str | None = None
+    error: str | None = None
+    text: str = ""  # the repaired text (kept for single outputs and the HTML report)
+    report: list[tuple[str, str, DocumentResult]] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        """As one JSON string (what a Ray actor sends back; no pickles)."""
+        return json.dumps({"index": self.index, "rel": self.rel, "data": base64.b64encode(self.data).decode(),
+                           "edits": [e.to_dict() for e in self.edits], "sha256": self.sha256,
+                           "signature": self.signature, "error": self.error, "text": self.text,
+                           "report": [[n, t, r.doc, r.text, [e.to_dict() for e in r.edits]]
+                                      for n, t, r in self.report]}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: str) -> Outcome:
+        d = json.loads(raw)
+        return cls(d["index"], d["rel"], base64.b64decode(d["data"]), [Edit.from_dict(e) for e in d["edits"]],
+                   d["sha256"], d["signature"], d["error"], d["text"],
+                   [(n, t, DocumentResult(doc, new, tuple(Edit.from_dict(e) for e in edits)))
+                    for n, t, doc, new, edits in d["report"]])
+
+
+@dataclass(frozen=True)
+class WorkContext:
+    """Everything a worker needs; picklable, and shared copy-on-write by forked workers."""
+
+    glossary: Glossary
+    config: RepairConfig
+    encoding: str = "utf-8"
+    field: str = "text"
+    max_line_chars: int = MAX_LINE_CHARS
+    keep_text: bool = False  # return the repaired text and report items (single outputs, --report)
+
+
+def text_digest(text: str, bom: bool) -> str:
+    """sha256 of a decoded input (the BOM counts)."""
+    return hashlib.sha256((("\ufeff" if bom else "") + text).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Worker:
+    """Repairs jobs; builds the pipeline (and loads the model) on first use, once per source language."""
+
+    def __init__(self, ctx: WorkContext) -> None:
+        self.ctx = ctx
+        self._ranker = None
+        self._repairers: dict[str | None, Repairer] = {}
+
+    def repairer(self, source_lang: str | None = None) -> Repairer:
+        if source_lang not in self._repairers:
+            config = self.ctx.config
+            if self._ranker is None:
+                self._ranker = make_ranker(config.model, config)
+            self._repairers[source_lang] = Repairer(self.ctx.glossary, self._ranker,
+                                                    replace(config, source_lang=source_lang))
+        return self._repairers[source_lang]
+
+    def signature(self) -> str:
+        return self.repairer(self.ctx.config.source_lang).signature.format()
+
+    def run(self, job: Job) -> Outcome:
+        """Repair one file; a bad file gives an :class:`Outcome` with ``error`` set, never an exception."""
+        try:
+            return self._run(job)
+        except RetransError as exc:
+            return Outcome(job.index, job.rel, error=exc.oneline())
+
+    def _run(self, job: Job) -> Outcome:
+        ctx = self.ctx
+        text, bom = job.text, job.bom
+        if text is None:
+            text, bom = read_text(job.source, ctx.encoding, max_line_chars=ctx.max_line_chars)
+        parsed = get_format(job.fmt, ctx.field).parse(text, job.name)
+        results = self.repair_parsed(job, parsed)
+        new = parsed.render([r.text for r in results])
+        data = encode_text(new, bom, ctx.encoding, job.name)
+        out = Outcome(job.index, job.rel, data, [e for r in results for e in r.edits], text_digest(text, bom),
+                      self.signature())
+        if ctx.keep_text:
+            out.text = new
+            out.report = ([(job.name, text, DocumentResult(job.name, new, tuple(out.edits)))] if parsed.whole else
+                          [(r.doc, s.text, r) for s, r in zip(parsed.segments, results)])
+        return out
+
+    def repair_parsed(self, job: Job, parsed: Parsed) -> list[DocumentResult]:
+        """Repair every segment of a file: the one place that hands documents to the pipeline."""
+        source_lang = self.ctx.config.source_lang or parsed.source_lang
+        if source_lang not in self.ctx.glossary.languages():
+            source_lang = self.ctx.config.source_lang
+        docs: list[tuple[str, str, str | None]] = []
+        for seg in parsed.segments:
+            source = job.source_text if parsed.whole else seg.source
+            if not parsed.whole and source is not None and source.count("\n") != seg.text.count("\n"):
+                source = None  # a segment and its source that do not align line by line: no evidence
+            docs.append((seg.text, job.name if parsed.whole else f"{job.name}#{seg.id}", source))
+        repairer = self.repairer(source_lang)
+        # The lead switches this to ``repairer.repair_many(docs)`` (model calls batched across documents).
+        out = []
+        for text, doc, source in docs:
+            try:
+                out.append(repairer.repair(text, doc, source=source))
+            except ValueError as exc:  # a --source whose lines do not align with the input
+                raise InputError(str(exc), job.name) from None
+        return out
+
+
+class Engine(Protocol):
+    """Runs jobs and yields their outcomes in job order."""
+
+    def map(self, jobs: Iterable[Job]) -> Iterator[Outcome]: ...
+
+    def close(self) -> None: ...
+
+
+class LocalEngine:
+    """Everything in this process, one job after another."""
+
+    def __init__(self, ctx: WorkContext) -> None:
+        self.worker = Worker(ctx)
+
+    def map(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
+        return (self.worker.run(job) for job in jobs)
+
+    def close(self) -> None:
+        pass
+
+
+ENGINES = ("local", "ray")
+
+
+def make_engine(ctx: WorkContext, engine: str = "local", workers: int = 1, address: str | None = None) -> Engine:
+    """``local`` (``workers`` 1: in process; more: a process pool) or ``ray``."""
+    if engine == "ray":
+        from .ray_engine import RayEngine
+
+        return RayEngine(ctx, workers, address)
+    if workers > 1:
+        from .pool import PoolEngine
+
+        return PoolEngine(ctx, workers)
+    return LocalEngine(ctx)

@@ -1,0 +1,42 @@
+"""``--workers N``: a pool of forked processes, each with its own :class:`Worker`.
+
+On Linux the pool forks, so the compiled glossary is shared copy-on-write rather
+than pickled to each worker; each worker loads the model lazily, once, on its
+first job. Outcomes come back in job order. Workers ignore Ctrl-C: the parent
+handles it (stops the pool, leaves finished documents in the manifest).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+from collections.abc import Iterable, Iterator
+
+from . import Job, Outcome, WorkContext, Worker
+
+_WORKER: Worker | None = None
+
+
+def _init(ctx: WorkContext) -> None:
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = Worker(ctx)
+
+
+def _run(job: Job) -> Outcome:
+    assert _WORKER is not None
+    return _WORKER.run(job)
+
+
+class PoolEngine:
+    def __init__(self, ctx: WorkContext, workers: int) -> None:
+        method = "fork" if sys.platform.startswith("linux") else None
+        self.pool = multiprocessing.get_context(method).Pool(workers, _init, (ctx,))
+
+    def map(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
+        return self.pool.imap(_run, jobs, chunksize=1)
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
