@@ -315,11 +315,12 @@ def _show(edits: list[Edit]) -> None:
     if not edits:
         return
     table = Table(title="edits", show_lines=False, header_style="bold")
-    for col in ("line", "original", "replacement", "entry", "kind", "score", "applied"):
+    several = len({e.doc for e in edits}) > 1
+    for col in ("doc", "line", "original", "replacement", "entry", "kind", "score", "applied")[0 if several else 1:]:
         table.add_column(col, justify="right" if col in ("line", "score") else "left")
     for e in edits:
-        table.add_row(str(e.line), escape(visible(e.original)), escape(visible(e.replacement)), e.entry, e.kind,
-                      f"{e.score:.1f}",
+        table.add_row(*([escape(visible(e.doc))] if several else []), str(e.line), escape(visible(e.original)),
+                      escape(visible(e.replacement)), e.entry, e.kind, f"{e.score:.1f}",
                       "yes" if e.applied else "[dim]suggestion[/dim]")
     err.print(table)
 

@@ -12,6 +12,7 @@ retrans installed.
 from __future__ import annotations
 
 import logging
+import warnings
 import json
 from dataclasses import asdict
 from collections.abc import Iterable, Iterator
@@ -62,9 +63,12 @@ class RayEngine:
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
         context.print_on_execution_start = False
-        ds = ray.data.from_items(rows).map_batches(
-            RetransActor, fn_constructor_kwargs={"ctx": self.ctx}, batch_size=8, batch_format="numpy",
-            concurrency=self.workers, num_cpus=1)
+        logging.getLogger("ray.data").setLevel(logging.ERROR)
+        with warnings.catch_warnings():  # max_restarts=0 (an actor that dies is not restarted) is "deprecated"
+            warnings.simplefilter("ignore")
+            ds = ray.data.from_items(rows).map_batches(
+                RetransActor, fn_constructor_kwargs={"ctx": self.ctx}, batch_size=8, batch_format="numpy",
+                compute=ray.data.ActorPoolStrategy(size=self.workers), num_cpus=1, max_restarts=0)
         return (Outcome.from_json(str(row["outcome"])) for row in ds.iter_rows())
 
     def close(self) -> None:

@@ -3,7 +3,7 @@
 Parsed safely with lxml (see :mod:`.xliff`). A target without inline markup is one
 segment whose source is the unit's source text (bilingual mode); a target with
 inline markup (``<g>``, ``<pc>``, ``<mrk>`` ...) is repaired text node by text
-node, so the markup is kept; native code inside ``<ph>``, ``<bpt>``, ``<ept>``,
+node (each with the unit's whole source as evidence), so the markup is kept; native code inside ``<ph>``, ``<bpt>``, ``<ept>``,
 ``<it>`` is not touched. Sources, notes and attributes are never changed. The file
 is rebuilt by lxml: the XML declaration is kept as written, the rest is
 equivalent XML (attribute quoting or empty-element style may be normalised).
@@ -82,8 +82,9 @@ class XliffFormat:
                 segments.append(Segment(uid, 0, 0, tgt.text, "".join(src.itertext())))
                 slots.append((tgt, "text"))
                 continue
-            for k, (el, attr) in enumerate(nodes, 1):
-                segments.append(Segment(f"{uid}.{k}", 0, 0, getattr(el, attr)))
+            source = "".join(src.itertext())
+            for k, (el, attr) in enumerate(nodes, 1):  # each piece of the sentence has the whole source
+                segments.append(Segment(f"{uid}.{k}", 0, 0, getattr(el, attr), source))
                 slots.append((el, attr))
 
         def render(repaired: list[str]) -> str:
