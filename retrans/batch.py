@@ -158,13 +158,13 @@ _MAGIC = frozenset("*?[")
 
 
 def _walk(folder: Path, skip: Path | None) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         here = Path(root)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (skip is None or (here / d).resolve() != skip))
         found += [here / f for f in sorted(files)
                   if not f.startswith(".") and PurePath(f).suffix.lower() in SUFFIXES]
-    return found
+    return sorted(found, key=lambda p: p.relative_to(folder).parts)
 
 
 def expand_inputs(args: Iterable[str], out_dir: Path | None = None, folders: bool = True) -> list[InputFile]:

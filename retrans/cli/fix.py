@@ -233,7 +233,7 @@ def _probes(targets: list[Path | None]) -> list[Path | None]:
 
 
 def _skipped(message: str) -> None:
-    err.print(f"retrans: error: {message} (skipped)", markup=False, highlight=False)
+    err.print(f"retrans: error: {message} (skipped)", markup=False, highlight=False, soft_wrap=True)
 
 
 def _job(req: FixRequest, index: int, f: InputFile) -> Job:

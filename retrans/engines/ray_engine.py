@@ -11,11 +11,11 @@ retrans installed.
 
 from __future__ import annotations
 
+import json
 import logging
 import warnings
-import json
-from dataclasses import asdict
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from typing import Any
 
 from ..errors import InputError

@@ -3,8 +3,8 @@
 Parsed safely with lxml (see :mod:`.xliff`). A target without inline markup is one
 segment whose source is the unit's source text (bilingual mode); a target with
 inline markup (``<g>``, ``<pc>``, ``<mrk>`` ...) is repaired text node by text
-node (each with the unit's whole source as evidence), so the markup is kept; native code inside ``<ph>``, ``<bpt>``, ``<ept>``,
-``<it>`` is not touched. Sources, notes and attributes are never changed. The file
+node (each with the unit's whole source as evidence), so the markup is kept;
+native code inside ``<ph>``, ``<bpt>``, ``<ept>``, ``<it>`` is not touched. Sources, notes and attributes are never changed. The file
 is rebuilt by lxml: the XML declaration is kept as written, the rest is
 equivalent XML (attribute quoting or empty-element style may be normalised).
 """
@@ -62,7 +62,8 @@ class XliffFormat:
             tree = etree.ElementTree(etree.fromstring(body, _parser()))
         except etree.XMLSyntaxError as exc:
             line = exc.lineno if exc.lineno else None
-            raise FormatError(f"not well-formed XML ({exc.msg})", name, line) from None
+            msg = re.sub(r", line \d+, column \d+$", "", exc.msg)
+            raise FormatError(f"not well-formed XML ({msg})", name, line) from None
         docinfo = tree.docinfo
         if docinfo.internalDTD is not None and docinfo.internalDTD.entities():
             raise FormatError("XLIFF with entity declarations is refused", name)

@@ -1,0 +1,206 @@
+"""Batches at scale: folders and globs mirrored under --out-dir, bad files skipped, workers, Ray, Ctrl-C, progress."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from retrans.batch import MANIFEST_NAME
+from retrans.cli.progress import LogProgress
+from retrans.formats.text import TMP_PREFIX
+from tests.conftest import DATA
+from tests.reliability_helpers import assert_one_line_error, files_under, run_main
+from tests.test_reliability_faults import make_docs, manifest_lines, outputs
+
+SMALL = ["-g", DATA / "small.yaml", "--model", "none"]
+TREE = {
+    "a.txt": "Mark Route met Zelnski in Soumy.\n",
+    "world/feed.jsonl": '{"id": 1, "body": {"text": "Zelnski said"}, "lang": "en"}\n{"id": 2, "body": {}}\n',
+    "world/page.html": '<p title="Zelnski">Zelnski met <b>Mark Route</b></p><script>Zelnski()</script>\n',
+    "world/note.md": "# Zelnski in Soumy\n\nCode `Zelnski` and [Mark Route](http://x/Soumy).\n",
+    "subs/ep1.srt": "1\n00:00:01,000 --> 00:00:02,000\nZelnski said\n\n2\n00:00:03,000 --> 00:00:04,000\nin Soumy\n",
+    "skip/image.png": "not a document suffix: not read",
+    ".hidden/b.txt": "Zelnski\n",
+}
+EXPECTED = {
+    "a.txt": "Mark Rutte met Zelensky in Sumy.\n",
+    "world/feed.jsonl": '{"id": 1, "body": {"text": "Zelensky said"}, "lang": "en"}\n{"id": 2, "body": {}}\n',
+    "world/page.html": '<p title="Zelnski">Zelensky met <b>Mark Rutte</b></p><script>Zelnski()</script>\n',
+    "world/note.md": "# Zelensky in Sumy\n\nCode `Zelnski` and [Mark Rutte](http://x/Soumy).\n",
+    "subs/ep1.srt": "1\n00:00:01,000 --> 00:00:02,000\nZelensky said\n\n2\n00:00:03,000 --> 00:00:04,000\nin Sumy\n",
+}
+
+
+def make_tree(root: Path, files: dict[str, str] = TREE) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def texts(folder: Path) -> dict[str, str]:
+    return {k: v.decode("utf-8") for k, v in outputs(folder).items() if k != "edits.jsonl"}
+
+
+def test_a_folder_is_mirrored_under_out_dir_in_every_format(tmp_path, monkeypatch, capsys):
+    src = make_tree(tmp_path / "in")
+    out = tmp_path / "out"
+    code, _, err = run_main(["fix", src, *SMALL, "--field", "body.text", "--out-dir", out, "--edits",
+                             out / "edits.jsonl"], monkeypatch, capsys)
+    assert code == 0, err
+    assert texts(out) == EXPECTED
+    docs = {line.split('"doc": "')[1].split('"')[0] for line in (out / "edits.jsonl").read_text("utf-8").splitlines()}
+    assert docs == {f"{src}/a.txt", f"{src}/world/feed.jsonl#1", f"{src}/world/page.html#1:20",
+                    f"{src}/world/page.html#1:35", f"{src}/world/note.md#1:1", f"{src}/world/note.md#3:15",
+                    f"{src}/subs/ep1.srt#1", f"{src}/subs/ep1.srt#2"}
+    code, _, err = run_main(["fix", src, *SMALL, "--field", "body.text", "--out-dir", out], monkeypatch, capsys)
+    assert code == 0 and "5 resumed" in err
+
+
+def test_a_glob_keeps_paths_below_its_fixed_part(tmp_path, monkeypatch, capsys):
+    src = make_tree(tmp_path / "in")
+    out = tmp_path / "out"
+    code, _, err = run_main(["fix", f"{src}/**/*.md", f"{src}/*.txt", *SMALL, "--out-dir", out, "-q"],
+                            monkeypatch, capsys)
+    assert code == 0, err
+    assert texts(out) == {k: EXPECTED[k] for k in ("a.txt", "world/note.md")}
+    code, _, err = run_main(["fix", f"{src}/*.nothing", *SMALL, "--out-dir", out], monkeypatch, capsys)
+    assert_one_line_error(code, err, "*.nothing: no file matches this pattern")
+
+
+def test_the_output_folder_inside_the_input_folder_is_not_read(tmp_path, monkeypatch, capsys):
+    src = make_tree(tmp_path / "in", {"a.txt": TREE["a.txt"]})
+    for _ in range(2):
+        code, _, err = run_main(["fix", src, *SMALL, "--out-dir", src / "fixed", "-q"], monkeypatch, capsys)
+        assert code == 0, err
+    assert sorted(files_under(src)) == ["a.txt", f"fixed/{MANIFEST_NAME}", "fixed/a.txt"]
+
+
+def test_bad_files_in_a_folder_are_skipped_one_line_each_and_the_run_exits_2(tmp_path, monkeypatch, capsys):
+    src = make_tree(tmp_path / "in", {"a.txt": TREE["a.txt"], "b/bad.jsonl": '{"text": "Zelnski"}\n{"text": x}\n',
+                                      "c.xlf": "<xliff><file>", "d.srt": "1\nnot a timing\nZelnski\n"})
+    (src / "b" / "bin.txt").write_bytes(b"Zelnski\x00\x01")
+    out = tmp_path / "out"
+    args = ["fix", src, *SMALL, "--out-dir", out, "--edits", out / "edits.jsonl", "-q"]
+    code, _, err = run_main(args, monkeypatch, capsys)
+    assert code == 2
+    lines = err.splitlines()
+    assert lines == [f"retrans: error: {src}/b/bad.jsonl:2: not valid JSON (Expecting value, column 10) (skipped)",
+                     f"retrans: error: {src}/b/bin.txt:1: binary file (NUL byte); retrans reads text (skipped)",
+                     f"retrans: error: {src}/c.xlf:1: not well-formed XML (Premature end of data in tag file "
+                     "line 1) (skipped)",
+                     f"retrans: error: {src}/d.srt:1: not a valid SubRip cue here (expected a number and a timing "
+                     "line) (skipped)"]
+    assert sorted(outputs(out)) == ["a.txt", "edits.jsonl"]  # the good file and the log; nothing half-written
+    (src / "b" / "bad.jsonl").write_text('{"text": "Zelnski"}\n', encoding="utf-8")
+    for p in ("b/bin.txt", "c.xlf", "d.srt"):
+        (src / p).unlink()
+    code, _, err = run_main(args[:-1], monkeypatch, capsys)
+    assert code == 0 and "1 resumed" in err, err
+    assert (out / "b" / "bad.jsonl").read_text(encoding="utf-8") == '{"text": "Zelensky"}\n'
+
+
+def test_a_bad_named_file_stops_the_run_before_anything_is_written(tmp_path, monkeypatch, capsys):
+    src = make_tree(tmp_path / "in", {"a.txt": TREE["a.txt"], "bad.jsonl": '{"text": "a"}\n[1]\n'})
+    out = tmp_path / "out"
+    code, _, err = run_main(["fix", src / "a.txt", src / "bad.jsonl", *SMALL, "--out-dir", out], monkeypatch, capsys)
+    assert_one_line_error(code, err, f"{src / 'bad.jsonl'}:2: a JSON Lines record must be an object")
+    assert not out.exists()
+
+
+def test_workers_give_the_same_outputs_and_log_as_one_process(tmp_path, monkeypatch, capsys):
+    src = make_tree(tmp_path / "in")
+    make_docs(src / "gen", 12, 30, seed=11)
+    runs = {}
+    for n in (1, 3):
+        out = tmp_path / f"out{n}"
+        code, _, err = run_main(["fix", src, *SMALL, "--field", "body.text", "--out-dir", out, "--edits",
+                                 out / "edits.jsonl", "--workers", n, "-q"], monkeypatch, capsys)
+        assert code == 0, err
+        runs[n] = files_under(out)
+    assert runs[1] == runs[3]  # outputs, edit log and manifest, byte for byte
+    assert len(runs[1]) == 5 + 12 + 2
+
+
+def test_ctrl_c_with_workers_stops_cleanly_and_resumes_exactly(tmp_path):
+    docs = make_docs(tmp_path / "in", 40, 120, seed=12)
+    ref, out = tmp_path / "ref", tmp_path / "out"
+    cmd = [sys.executable, "-m", "retrans", "fix", str(tmp_path / "in"), *map(str, SMALL), "--edits"]
+    subprocess.run([*cmd, str(ref / "edits.jsonl"), "--out-dir", str(ref), "-q"], check=True, timeout=120)
+    proc = subprocess.Popen([*cmd, str(out / "edits.jsonl"), "--out-dir", str(out), "--workers", "2", "-q"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while manifest_lines(out) < 5 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group gets SIGINT
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err and len(err.splitlines()) <= 1, err
+    assert 5 <= manifest_lines(out) < len(docs)
+    assert not [p for p in out.iterdir() if p.name.startswith(TMP_PREFIX)]
+    r = subprocess.run([*cmd, str(out / "edits.jsonl"), "--out-dir", str(out), "--workers", "2"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "resumed from the manifest" in r.stderr, r.stderr
+    assert outputs(out) == outputs(ref)
+
+
+def test_ray_engine_writes_what_the_local_engine_writes(tmp_path):
+    """A local Ray instance, started (and stopped) by the engine; --model none keeps it quick."""
+    pytest.importorskip("ray.data")
+    src = make_tree(tmp_path / "in")
+    make_docs(src / "gen", 6, 20, seed=13)
+    trees = {}
+    for engine in ("local", "ray"):
+        out = tmp_path / engine
+        r = subprocess.run([sys.executable, "-m", "retrans", "fix", str(src), *map(str, SMALL), "--field", "body.text",
+                            "--out-dir", str(out), "--edits", str(out / "edits.jsonl"), "--engine", engine,
+                            "--workers", "2", "-q"], capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        assert "Traceback" not in r.stderr
+        trees[engine] = files_under(out)
+    assert trees["ray"] == trees["local"]
+    assert len(trees["local"]) == 5 + 6 + 2
+
+
+def test_log_progress_prints_a_line_every_step_with_rate_and_eta():
+    stream = io.StringIO()
+    progress = LogProgress(stream)
+    progress.start(250)
+    for _ in range(250):
+        progress.advance(2)
+    progress.stop()
+    lines = stream.getvalue().splitlines()
+    assert [line.split(",")[0] for line in lines] == ["retrans: 100/250 documents", "retrans: 200/250 documents"]
+    assert all(" docs/s, ETA " in line for line in lines) and "400 edit(s)" in lines[1]
+
+
+def test_quiet_and_plain_progress_in_a_log(tmp_path):
+    (tmp_path / "in").mkdir()
+    for i in range(120):
+        (tmp_path / "in" / f"{i:03d}.txt").write_text(f"Zelnski, line {i}\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "retrans", "fix", str(tmp_path / "in"), *map(str, SMALL), "--out-dir",
+                        str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "retrans: 100/120 documents, 100 edit(s), " in r.stderr and "\x1b[" not in r.stderr  # no bar in a log
+    r = subprocess.run([sys.executable, "-m", "retrans", "fix", str(tmp_path / "in"), *map(str, SMALL), "--out-dir",
+                        str(tmp_path / "out2"), "-q"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stderr == ""
+
+
+def test_options_are_checked(tmp_path, monkeypatch, capsys):
+    doc = make_tree(tmp_path / "in", {"a.txt": "x\n"}) / "a.txt"
+    for extra, message in [(["--workers", "0"], "--workers must be at least 1"),
+                           (["--engine", "spark"], "unknown engine"),
+                           (["--ray-address", "auto"], "--ray-address needs --engine ray"),
+                           (["--format", "pdf"], "unknown format"),
+                           (["--field", "a..b"], "--field must be a key or a dotted path")]:
+        code, _, err = run_main(["fix", doc, *SMALL, *extra], monkeypatch, capsys)
+        assert code == 2 and message in err, (extra, err)
+    code, _, err = run_main(["fix", tmp_path / "in", *SMALL, "-o", tmp_path / "o.txt"], monkeypatch, capsys)
+    assert_one_line_error(code, err, "is a directory")  # a folder needs --out-dir or --check
