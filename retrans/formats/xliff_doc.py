@@ -4,8 +4,9 @@ Parsed safely with lxml (see :mod:`.xliff`). A target without inline markup is o
 segment whose source is the unit's source text (bilingual mode); a target with
 inline markup (``<g>``, ``<pc>``, ``<mrk>`` ...) is repaired text node by text
 node (each with the unit's whole source as evidence), so the markup is kept;
-native code inside ``<ph>``, ``<bpt>``, ``<ept>``, ``<it>`` is not touched. Sources, notes and attributes are never changed. The file
-is rebuilt by lxml: the XML declaration is kept as written, the rest is
+native code inside ``<ph>``, ``<bpt>``, ``<ept>``, ``<it>`` is not touched.
+Sources, notes and attributes are never changed. The file is rebuilt by lxml:
+the XML declaration and surrounding whitespace are kept as written, the rest is
 equivalent XML (attribute quoting or empty-element style may be normalised).
 """
 
