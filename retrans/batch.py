@@ -219,12 +219,14 @@ class BatchOutcome:
 
 def run_batch(jobs: list[Job], out_dir: str | Path, key: str, engine: Engine, progress: Progress,
               encoding: str = "utf-8", max_line_chars: int = 1_000_000,
-              on_error: Callable[[str], None] | None = None) -> BatchOutcome:
+              on_error: Callable[[str], None] | None = None,
+              describe: Callable[[Job, list[Edit]], list[Any]] | None = None) -> BatchOutcome:
     """Repair ``jobs`` into ``out_dir`` with ``engine``, skipping those the manifest records as finished.
 
     Each output is written atomically as its outcome arrives (in job order), then recorded in the manifest.
     A job that fails (a bad file found in a folder) is reported through ``on_error`` and skipped.
-    A finished batch resumes without starting a worker or loading a model.
+    A finished batch resumes without starting a worker or loading a model; ``describe(job, edits)`` gives
+    a resumed document its report items (for ``--report``).
     """
     out_dir = Path(out_dir)
     done: dict[int, Outcome] = {}
@@ -242,7 +244,8 @@ def run_batch(jobs: list[Job], out_dir: str | Path, key: str, engine: Engine, pr
             old = str(rec.get("source", ""))
             edits = [Edit.from_dict({**e, "doc": job.name + e["doc"][len(old):] if e["doc"].startswith(old)
                                      else e["doc"]}) for e in rec["edits"]]
-            done[job.index] = Outcome(job.index, job.rel, edits=edits, signature=rec.get("signature"))
+            done[job.index] = Outcome(job.index, job.rel, edits=edits, signature=rec.get("signature"),
+                                      report=describe(job, edits) if describe is not None else [])
             sig = sig or rec.get("signature")
             resumed += 1
             progress.advance(len(edits))

@@ -204,3 +204,18 @@ def test_options_are_checked(tmp_path, monkeypatch, capsys):
         assert code == 2 and message in err, (extra, err)
     code, _, err = run_main(["fix", tmp_path / "in", *SMALL, "-o", tmp_path / "o.txt"], monkeypatch, capsys)
     assert_one_line_error(code, err, "is a directory")  # a folder needs --out-dir or --check
+
+
+def test_outputs_get_the_usual_file_mode_and_a_resumed_report_is_the_same(tmp_path, monkeypatch, capsys):
+    src = make_tree(tmp_path / "in", {k: TREE[k] for k in ("a.txt", "world/page.html", "subs/ep1.srt")})
+    out = tmp_path / "out"
+    args = ["fix", src, *SMALL, "--out-dir", out, "--report", tmp_path / "r.html", "-q"]
+    assert run_main(args, monkeypatch, capsys)[0] == 0
+    plain = tmp_path / "plain"
+    plain.write_text("x", encoding="utf-8")  # what open() gives under this umask (mkstemp alone gives 0600)
+    modes = {(out / rel).stat().st_mode & 0o777 for rel in ("a.txt", "world/page.html")}
+    assert modes == {plain.stat().st_mode & 0o777}
+    first = (tmp_path / "r.html").read_bytes()
+    assert first.count(b"<ins class='m'") == 7  # 3 + 2 + 2 applied edits
+    code, _, err = run_main(args, monkeypatch, capsys)
+    assert code == 0 and (tmp_path / "r.html").read_bytes() == first

@@ -192,7 +192,8 @@ def run_fix(req: FixRequest, quiet: bool = True) -> FixOutcome:
         try:
             done = run_batch(jobs, req.out_dir, run_key(config, glossary.digest, req.encoding, field=req.field,
                                                         format=None if req.fmt == "auto" else req.fmt),
-                             engine, make_progress(quiet, err), req.encoding, req.max_line_chars, _skipped)
+                             engine, make_progress(quiet, err), req.encoding, req.max_line_chars, _skipped,
+                             Worker(ctx).report_items if req.report is not None else None)
         finally:
             engine.close()
         outcome = FixOutcome(done.outcomes, done.signature or Worker(ctx).signature(), done.resumed, done.failed)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from ..apply import apply_edits
 from ..config import RepairConfig
 from ..errors import InputError, RetransError
 from ..formats.documents import Parsed, get_format
@@ -138,6 +139,23 @@ class Worker:
             out.report = ([(job.name, text, DocumentResult(job.name, new, tuple(out.edits)))] if parsed.whole else
                           [(r.doc, s.text, r) for s, r in zip(parsed.segments, results)])
         return out
+
+    def report_items(self, job: Job, edits: list[Edit]) -> list[tuple[str, str, DocumentResult]]:
+        """The HTML report's documents for a finished job, rebuilt from its input and its edit log records."""
+        try:
+            text, _ = (job.text, job.bom) if job.text is not None else read_text(
+                job.source, self.ctx.encoding, max_line_chars=self.ctx.max_line_chars)
+            parsed = get_format(job.fmt, self.ctx.field).parse(text, job.name)
+        except RetransError:
+            return []
+        if parsed.whole:
+            return [(job.name, text, DocumentResult(job.name, apply_edits(text, edits), tuple(edits)))]
+        items = []
+        for seg in parsed.segments:
+            doc = f"{job.name}#{seg.id}"
+            mine = [e for e in edits if e.doc == doc]
+            items.append((doc, seg.text, DocumentResult(doc, apply_edits(seg.text, mine), tuple(mine))))
+        return items
 
     def repair_parsed(self, job: Job, parsed: Parsed) -> list[DocumentResult]:
         """Repair every segment of a file: the one place that hands documents to the pipeline."""

@@ -30,6 +30,15 @@ _CHUNK = 1 << 20
 _ENCODING_HINTS = ("cp1252", "latin-1")  # tried, in this order, to suggest an --encoding
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 class OutputError(RetransError):
     """An output file or folder cannot be written (no space, read-only, not a folder, ...)."""
 
@@ -204,6 +213,10 @@ def _stage(target: Path, data: bytes, sync: bool = True) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{target.name}.", suffix=TMP_SUFFIX, dir=target.parent)
     except OSError as exc:
         raise OutputError(f"cannot write: {_why(exc)}", str(target)) from None
+    try:  # mkstemp makes the file private (0600); an output gets the mode a plain open() would give it
+        os.fchmod(fd, 0o666 & ~_UMASK)
+    except (OSError, AttributeError):
+        pass
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
