@@ -257,7 +257,7 @@ def run_batch(jobs: list[Job], out_dir: str | Path, key: str, engine: Engine, pr
                         on_error(out.error)
                     progress.advance(0)
                     continue
-                job = jobs[out.index] if jobs[out.index].index == out.index else _by_index(jobs, out.index)
+                job = jobs[out.index]  # jobs are numbered in order
                 write_files_atomic([(out_dir / out.rel, out.data)])
                 manifest.add({"format": _FORMAT, "name": out.rel, "source": job.name, "run": key,
                               "signature": out.signature, "sha256": out.sha256,
@@ -269,7 +269,3 @@ def run_batch(jobs: list[Job], out_dir: str | Path, key: str, engine: Engine, pr
                 progress.advance(len(out.edits))
         progress.stop()
     return BatchOutcome([done[j.index] for j in jobs if j.index in done], resumed, sig, failed)
-
-
-def _by_index(jobs: list[Job], index: int) -> Job:
-    return next(j for j in jobs if j.index == index)

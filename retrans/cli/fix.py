@@ -190,7 +190,8 @@ def run_fix(req: FixRequest, quiet: bool = True) -> FixOutcome:
     if req.out_dir and not req.check:
         engine = make_engine(ctx, req.engine, req.workers, req.ray_address)
         try:
-            done = run_batch(jobs, req.out_dir, run_key(config, glossary.digest, req.encoding, field=req.field,
+            done = run_batch(jobs, req.out_dir, run_key(config, glossary.digest, req.encoding,
+                                                        field=None if req.field == "text" else req.field,
                                                         format=None if req.fmt == "auto" else req.fmt),
                              engine, make_progress(quiet, err), req.encoding, req.max_line_chars, _skipped,
                              Worker(ctx).report_items if req.report is not None else None)

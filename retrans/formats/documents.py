@@ -12,6 +12,7 @@ Formats by name: ``text``, ``jsonl``, ``html``, ``markdown``, ``srt``, ``xliff``
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -95,17 +96,6 @@ class PlainText:
         return Parsed([seg], lambda repaired: repaired[0], whole=True)
 
 
-def _formats() -> dict[str, DocumentFormat]:
-    from .html import HtmlFormat
-    from .jsonl import JsonlFormat
-    from .markdown import MarkdownFormat
-    from .subrip import SubRipFormat
-    from .xliff_doc import XliffFormat
-
-    return {f.name: f for f in (PlainText(), JsonlFormat(), HtmlFormat(), MarkdownFormat(), SubRipFormat(),
-                                XliffFormat())}
-
-
 FORMAT_NAMES = ("text", "jsonl", "html", "markdown", "srt", "xliff")
 SUFFIXES = {".txt": "text", ".text": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".html": "html",
             ".htm": "html", ".xhtml": "html", ".md": "markdown", ".markdown": "markdown", ".srt": "srt",
@@ -121,11 +111,29 @@ def format_name(path: str, given: str | None = None) -> str:
     return SUFFIXES.get(PurePath(path).suffix.lower(), "text")
 
 
+@functools.cache
 def get_format(name: str, field_path: str = "text") -> DocumentFormat:
-    """The format called ``name``; ``field_path`` is the JSON Lines field that holds the text."""
-    fmt = _formats()[name]
+    """The format called ``name`` (built once); ``field_path`` is the JSON Lines field that holds the text."""
+    if name == "text":
+        return PlainText()
     if name == "jsonl":
         from .jsonl import JsonlFormat
 
         return JsonlFormat(field_path)
-    return fmt
+    if name == "html":
+        from .html import HtmlFormat
+
+        return HtmlFormat()
+    if name == "markdown":
+        from .markdown import MarkdownFormat
+
+        return MarkdownFormat()
+    if name == "srt":
+        from .subrip import SubRipFormat
+
+        return SubRipFormat()
+    if name == "xliff":
+        from .xliff_doc import XliffFormat
+
+        return XliffFormat()
+    raise InputError(f"unknown document format {name!r} (one of {', '.join(FORMAT_NAMES)})")
