@@ -129,7 +129,15 @@ def test_workers_give_the_same_outputs_and_log_as_one_process(tmp_path, monkeypa
     assert len(runs[1]) == 5 + 12 + 2
 
 
-def test_ctrl_c_with_workers_stops_cleanly_and_resumes_exactly(tmp_path):
+def alive(pid: str) -> bool:
+    """Running (a zombie waiting for a reaper is dead)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_ctrl_c_or_kill_with_workers_stops_cleanly_and_resumes_exactly(tmp_path):
     docs = make_docs(tmp_path / "in", 40, 120, seed=12)
     ref, out = tmp_path / "ref", tmp_path / "out"
     cmd = [sys.executable, "-m", "retrans", "fix", str(tmp_path / "in"), *map(str, SMALL), "--edits"]
@@ -144,6 +152,17 @@ def test_ctrl_c_with_workers_stops_cleanly_and_resumes_exactly(tmp_path):
     assert proc.returncode == 130 and "Traceback" not in err and len(err.splitlines()) <= 1, err
     assert 5 <= manifest_lines(out) < len(docs)
     assert not [p for p in out.iterdir() if p.name.startswith(TMP_PREFIX)]
+    # kill -9 of the main process alone: its workers die with it (no orphan keeps a model in memory)
+    proc = subprocess.Popen([*cmd, str(out / "edits.jsonl"), "--out-dir", str(out), "--workers", "2", "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    before = manifest_lines(out)
+    while manifest_lines(out) < before + 3 and proc.poll() is None and time.monotonic() < deadline + 60:
+        time.sleep(0.005)
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    proc.kill()
+    proc.wait()
+    time.sleep(1)
+    assert len(children) == 2 and not [c for c in children if alive(c)], children
     r = subprocess.run([*cmd, str(out / "edits.jsonl"), "--out-dir", str(out), "--workers", "2"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "resumed from the manifest" in r.stderr, r.stderr
