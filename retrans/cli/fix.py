@@ -188,40 +188,51 @@ def run_fix(req: FixRequest, quiet: bool = True) -> FixOutcome:
     ctx = WorkContext(glossary, config, req.encoding, req.field, req.max_line_chars,
                       keep_text=req.report is not None or not req.out_dir or req.check)
     if req.out_dir and not req.check:
-        engine = make_engine(ctx, req.engine, req.workers, req.ray_address)
-        try:
-            done = run_batch(jobs, req.out_dir, run_key(config, glossary.digest, req.encoding,
-                                                        field=None if req.field == "text" else req.field,
-                                                        format=None if req.fmt == "auto" else req.fmt),
-                             engine, make_progress(quiet, err), req.encoding, req.max_line_chars, _skipped,
-                             Worker(ctx).report_items if req.report is not None else None)
-        finally:
-            engine.close()
-        outcome = FixOutcome(done.outcomes, done.signature or Worker(ctx).signature(), done.resumed, done.failed)
-        _write_edit_log(req.edits, outcome.edits)
+        key = run_key(config, glossary.digest, req.encoding, field=None if req.field == "text" else req.field,
+                      format=None if req.fmt == "auto" else req.fmt)
+        outcome = _fix_batch(req, ctx, jobs, key, quiet)
     else:
-        engine = make_engine(ctx, req.engine, req.workers, req.ray_address) if req.check else LocalEngine(ctx)
-        try:
-            results, failed = [], []
-            for out, job in zip(engine.map(jobs), jobs):
-                if out.error is None:
-                    results.append(out)
-                elif job.text is not None:  # a named file: stop, nothing written
-                    raise RetransError(out.error)
-                else:
-                    _skipped(out.error)
-                    failed.append(out.error)
-        finally:
-            engine.close()
-        outcome = FixOutcome(results, results[0].signature if results and results[0].signature
-                             else Worker(ctx).signature(), failed=failed)
-        if not req.check:
-            _write_single(req, jobs[0].bom, outcome)
+        outcome = _fix_each(req, ctx, jobs)
     # Further outputs come after the text and the edit log are safe.
     if req.report is not None:
         from ..report import write_report
 
         write_report(req.report, [item for r in outcome.results for item in r.report], outcome.signature)
+    return outcome
+
+
+def _fix_batch(req: FixRequest, ctx: WorkContext, jobs: list[Job], key: str, quiet: bool) -> FixOutcome:
+    """``--out-dir``: repair with the chosen engine, writing each output (and its manifest line) as it comes."""
+    engine = make_engine(ctx, req.engine, req.workers, req.ray_address)
+    try:
+        done = run_batch(jobs, req.out_dir, key, engine, make_progress(quiet, err), req.encoding,
+                         req.max_line_chars, _skipped, Worker(ctx).report_items if req.report is not None else None)
+    finally:
+        engine.close()
+    outcome = FixOutcome(done.outcomes, done.signature or Worker(ctx).signature(), done.resumed, done.failed)
+    _write_edit_log(req.edits, outcome.edits)
+    return outcome
+
+
+def _fix_each(req: FixRequest, ctx: WorkContext, jobs: list[Job]) -> FixOutcome:
+    """One output (``-o`` or stdout) or none (``--check``): repair everything, then write."""
+    engine = make_engine(ctx, req.engine, req.workers, req.ray_address) if req.check else LocalEngine(ctx)
+    results, failed = [], []
+    try:
+        for out, job in zip(engine.map(jobs), jobs):
+            if out.error is None:
+                results.append(out)
+            elif job.text is not None:  # a named file: stop, nothing written
+                raise RetransError(out.error)
+            else:
+                _skipped(out.error)
+                failed.append(out.error)
+    finally:
+        engine.close()
+    signature = results[0].signature if results and results[0].signature else Worker(ctx).signature()
+    outcome = FixOutcome(results, signature, failed=failed)
+    if not req.check:
+        _write_single(req, jobs[0].bom, outcome)
     return outcome
 
 
