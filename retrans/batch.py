@@ -82,7 +82,7 @@ class Manifest:
                 self._fh.close()
                 raise OutputError("another retrans run is writing to this folder", str(self.folder)) from None
         self._load()
-        remove_stale_temporaries(self.folder)
+        remove_stale_temporaries(self.folder, recursive=True)  # outputs mirror a tree: so may a kill's leftovers
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from retrans.batch import MANIFEST_NAME
 from retrans.cli.progress import LogProgress
-from retrans.formats.text import TMP_PREFIX
+from retrans.formats.text import TMP_PREFIX, TMP_SUFFIX
 from tests.conftest import DATA
 from tests.reliability_helpers import assert_one_line_error, files_under, run_main
 from tests.test_reliability_faults import make_docs, manifest_lines, outputs
@@ -152,6 +152,9 @@ def test_ctrl_c_or_kill_with_workers_stops_cleanly_and_resumes_exactly(tmp_path)
     assert proc.returncode == 130 and "Traceback" not in err and len(err.splitlines()) <= 1, err
     assert 5 <= manifest_lines(out) < len(docs)
     assert not [p for p in out.iterdir() if p.name.startswith(TMP_PREFIX)]
+    stale = out / "sub" / f"{TMP_PREFIX}x.txt.abc{TMP_SUFFIX}"  # what a kill mid-write leaves in a sub-folder
+    stale.parent.mkdir()
+    stale.write_text("half", encoding="utf-8")
     # kill -9 of the main process alone: its workers die with it (no orphan keeps a model in memory)
     proc = subprocess.Popen([*cmd, str(out / "edits.jsonl"), "--out-dir", str(out), "--workers", "2", "-q"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -166,7 +169,7 @@ def test_ctrl_c_or_kill_with_workers_stops_cleanly_and_resumes_exactly(tmp_path)
     r = subprocess.run([*cmd, str(out / "edits.jsonl"), "--out-dir", str(out), "--workers", "2"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "resumed from the manifest" in r.stderr, r.stderr
-    assert outputs(out) == outputs(ref)
+    assert outputs(out) == outputs(ref) and not stale.exists()  # the stale temporary in sub/ was removed
 
 
 def test_ray_engine_writes_what_the_local_engine_writes(tmp_path):

@@ -282,9 +282,14 @@ def write_text_atomic(path: str | Path, text: str, bom: bool = False, encoding: 
     write_files_atomic([(path, encode_text(text, bom, encoding, str(path)))])
 
 
-def remove_stale_temporaries(folder: str | Path) -> list[Path]:
-    """Delete temporary files that a killed run left in ``folder``; return them."""
+def remove_stale_temporaries(folder: str | Path, recursive: bool = False) -> list[Path]:
+    """Delete temporary files that a killed run left in ``folder`` (and below it, if ``recursive``)."""
     removed = []
+    if recursive:
+        for root, dirs, _ in os.walk(folder):
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+            if root != str(folder):
+                removed += remove_stale_temporaries(root)
     try:
         names = os.listdir(folder)
     except OSError:
