@@ -202,17 +202,16 @@ def test_log_progress_prints_a_line_every_step_with_rate_and_eta():
     assert all(" docs/s, ETA " in line for line in lines) and "400 edit(s)" in lines[1]
 
 
-def test_quiet_and_plain_progress_in_a_log(tmp_path):
+def test_quiet_and_plain_progress_in_a_log(tmp_path, monkeypatch, capsys):
     (tmp_path / "in").mkdir()
     for i in range(120):
         (tmp_path / "in" / f"{i:03d}.txt").write_text(f"Zelnski, line {i}\n", encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "retrans", "fix", str(tmp_path / "in"), *map(str, SMALL), "--out-dir",
-                        str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    assert "retrans: 100/120 documents, 100 edit(s), " in r.stderr and "\x1b[" not in r.stderr  # no bar in a log
-    r = subprocess.run([sys.executable, "-m", "retrans", "fix", str(tmp_path / "in"), *map(str, SMALL), "--out-dir",
-                        str(tmp_path / "out2"), "-q"], capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0 and r.stderr == ""
+    code, _, err = run_main(["fix", tmp_path / "in", *SMALL, "--out-dir", tmp_path / "out"], monkeypatch, capsys)
+    assert code == 0, err
+    assert "retrans: 100/120 documents, 100 edit(s), " in err and "\x1b[" not in err  # no bar in a log
+    code, _, err = run_main(["fix", tmp_path / "in", *SMALL, "--out-dir", tmp_path / "out2", "-q"],
+                            monkeypatch, capsys)
+    assert code == 0 and err == ""
 
 
 def test_options_are_checked(tmp_path, monkeypatch, capsys):
