@@ -43,12 +43,17 @@ class RayEngine:
         self.ray = ray
         self.ctx = ctx
         self.workers = max(1, workers)
+        self.address = address
         self.started = False
+
+    def _connect(self) -> None:
+        """Join the cluster (or start a local instance) when there is work: a resumed batch needs no Ray."""
+        ray = self.ray
         if not ray.is_initialized():
             kwargs: dict[str, Any] = {"include_dashboard": False, "logging_level": logging.ERROR,
                                       "log_to_driver": False, "configure_logging": True}
-            if address:
-                ray.init(address=address, **kwargs)
+            if self.address:
+                ray.init(address=self.address, **kwargs)
             else:
                 ray.init(num_cpus=max(2, self.workers), **kwargs)
             self.started = True
@@ -59,6 +64,7 @@ class RayEngine:
         rows = [{"job": json.dumps(asdict(j), ensure_ascii=False)} for j in jobs]
         if not rows:
             return iter(())
+        self._connect()
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
