@@ -31,12 +31,12 @@ from retrans.formats.glossary_yaml import read_glossary
 
 HERE = Path(__file__).resolve().parent
 GLOSSARY = HERE.parent.parent / "glossaries" / "news.yaml"
-LANGS = ("cs", "de", "fr", "ru", "uk", "zh", "ja")
+LANGS = ("cs", "de", "fr", "ru", "uk", "zh", "ja", "pl")
 CJK = frozenset({"zh", "ja"})
 HEADER = ["id", "origin", "mt", "ref"]
 WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
-# stem alternations of Ukrainian and Russian declension (Харків -> Харкова, Київ -> Києва)
-ALTERNATIONS = (("і", "о"), ("ї", "є"), ("і", "е"), ("е", ""), ("ь", ""), ("о", ""))
+# stem alternations of declension: uk/ru (Харків -> Харкова, Київ -> Києва), pl (Lwów -> Lwowa)
+ALTERNATIONS = (("і", "о"), ("ї", "є"), ("і", "е"), ("е", ""), ("ь", ""), ("о", ""), ("ó", "o"), ("ń", "n"))
 MAX_ENDING = 4
 ELISION_RE = re.compile(r"^(?:[cdjlmnst]|qu|lorsqu|puisqu)['’]", re.IGNORECASE)
 LOOKALIKE_RATIO = 75.0

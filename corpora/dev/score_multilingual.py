@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-LANGS = ("cs", "de", "fr", "ru", "uk", "zh", "ja")
+LANGS = ("cs", "de", "fr", "ru", "uk", "zh", "ja", "pl")
 CJK = frozenset({"zh", "ja"})
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 
