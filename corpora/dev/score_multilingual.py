@@ -46,14 +46,14 @@ def edits(a: str, b: str, by_char: bool) -> set[tuple[int, int, str]]:
     return out
 
 
-def repair(lang: str, rows: list[dict], model: str, python: str) -> dict[str, str]:
+def repair(lang: str, rows: list[dict], model: str, python: str, glossary: str | None = None) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp, "in"), Path(tmp, "out")
         src.mkdir()
         for r in rows:
             (src / r["id"]).write_text(r["mt"] + "\n", encoding="utf-8")
         cmd = [python, "-m", "retrans", "fix", *sorted(str(p) for p in src.iterdir()), "--lang", lang,
-               "--model", model, "--out-dir", str(out), "-q"]
+               "--model", model, "--out-dir", str(out), "-q", *(["-g", glossary] if glossary else [])]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         return {r["id"]: (out / r["id"]).read_text(encoding="utf-8").rstrip("\n") for r in rows}
 
@@ -82,12 +82,13 @@ def main(argv: list[str]) -> int:
     ap.add_argument("langs", nargs="*", default=list(LANGS))
     ap.add_argument("--model", default="none")
     ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("-g", "--glossary", help="glossary for retrans fix (default: the shipped one)")
     args = ap.parse_args(argv)
     print("lang\tTP\tFP\tFN\tP\tR\terror rows fixed\tclean rows untouched")
     for lang in args.langs:
         with (HERE / lang / "dev.tsv").open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
-        s = score(lang, rows, repair(lang, rows, args.model, args.python))
+        s = score(lang, rows, repair(lang, rows, args.model, args.python, args.glossary))
         print(f"{lang}\t{s['tp']}\t{s['fp']}\t{s['fn']}\t{s['P']:.3f}\t{s['R']:.3f}\t"
               f"{s['fixed']}/{s['errors']}\t{s['untouched']}/{s['clean']}")
     return 0
