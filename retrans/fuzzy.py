@@ -53,7 +53,7 @@ STOPWORDS = frozenset({"the", "a", "an", "of", "and", "or", "but", "in", "on", "
                        "these", "those", "if", "when", "mr", "mrs", "ms", "dr", "it", "he", "she", "we", "they"})
 # Endings that make a name into another word (Ukraine -> Ukrainian, Europe -> European): not a misspelling.
 DERIVED_ENDINGS = ("n", "an", "ian", "ans", "ians", "ese", "i", "is", "s", "es", "ern", "ish", "ite", "ites")
-PERSON_ENDINGS = ("ian", "ians", "ite", "ites", "ism", "ist", "ists")  # Thatcherite, Putinism: not "Khameneii"
+PERSON_ENDINGS = ("a", "ian", "ians", "ite", "ites", "ism", "ist", "ists")  # Lavrova, Putinism; not "Khameneii"
 # A hyphen and one of these after a name make a compound adjective: "Kharkov-based" holds the name "Kharkov".
 COMPOUND_SUFFIXES = frozenset({"based", "backed", "led", "held", "born", "controlled", "occupied", "run", "style",
                                "era", "linked", "allied", "friendly", "made", "bound", "owned", "funded"})
@@ -119,7 +119,7 @@ def _latin(text: str) -> bool:
 
 def is_derived(word: str, name: str, kind: str = "") -> bool:
     """Whether romanised ``word`` is ``name`` plus an English ending (Ukrainian from Ukraine); a person's
-    name takes only the endings of movements and followers (Putinism), so "Khameneii" is a misspelling."""
+    name takes only a feminine -a and the endings of movements (Lavrova, Putinism): "Khameneii" is a misspelling."""
     stem = name[:-1] if name.endswith(("a", "e")) else name
     endings = PERSON_ENDINGS if kind == "person" else DERIVED_ENDINGS + ("a", "e")
     return len(word) > len(name) and word.startswith(stem) and word[len(stem):] in endings
