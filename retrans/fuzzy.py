@@ -26,11 +26,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import struct
+import sys
 import tempfile
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass
+from itertools import accumulate, chain
 from pathlib import Path
 
 import jellyfish
@@ -64,7 +68,7 @@ MAX_POSTINGS = 5_000  # a blocking key shared by more references than this is to
 MAX_SOURCE_WINDOW = 3
 SLOTS = 16  # a posting is ref * SLOTS + word position + 1 (0: the reference written as one word)
 CACHE_MIN_ENTRIES = 5_000  # smaller glossaries build faster than a cached index loads
-INDEX_VERSION = 2  # of the cached index's content: bump when references or keys change
+INDEX_VERSION = 3  # of the cached index's content and layout: bump when references or keys change
 
 
 def index_cache_dir() -> Path:
@@ -189,48 +193,73 @@ class FuzzyMatcher:
         self.lang = lang
         self.threshold, self.word_min, self.single_min = threshold, word_min, single_min
         self._refs: list[_Ref] = []
-        self._index: dict[str, list[int]] = defaultdict(list)  # key -> postings (see SLOTS)
+        # The index: blocking key -> number i; its postings (see SLOTS) are _flat[_offsets[i]:_offsets[i + 1]].
+        self._keys: dict[str, int] = {}
+        self._offsets, self._flat = array("q", [0]), array("q")
         self._known: set[str] = set()  # folded forms of the target language: the exact matcher's domain
         self._correct: set[str] = set()  # folded canonical and admitted forms: never touched
         self._by_entry: dict[str, list[int]] = defaultdict(list)
         self._max_known_words = 1
         path = None
         if cache and len(glossary) >= CACHE_MIN_ENTRIES:
-            name = f"{glossary.digest[:32]}-{lang}-{int(romanize_sources)}-v{INDEX_VERSION}.json"
+            name = f"{glossary.digest[:32]}-{lang}-{int(romanize_sources)}-v{INDEX_VERSION}-{sys.byteorder}.idx"
             path = (cache_dir or index_cache_dir()) / name
             if self._load(path):
                 return
+        index: dict[str, list[int]] = defaultdict(list)
         for entry in glossary:
             forms = entry.forms.get(lang)
             if forms is None:
                 continue
-            self._add_entry(entry, forms, romanize_sources)
-        self._index = dict(self._index)
+            self._add_entry(entry, forms, romanize_sources, index)
+        self._keys = {k: i for i, k in enumerate(index)}
+        self._offsets = array("q", chain((0,), accumulate(map(len, index.values()))))
+        self._flat = array("q", chain.from_iterable(index.values()))
         if path is not None:
             self._save(path)
 
+    def _postings(self, key: str) -> Sequence[int]:
+        i = self._keys.get(key)
+        return () if i is None else self._flat[self._offsets[i] : self._offsets[i + 1]]
+
     def _load(self, path: Path) -> bool:
-        """Take the index from ``path``; False when it is missing or unreadable (then it is rebuilt)."""
+        """Take the index from ``path``; False when it is missing or unreadable (then it is rebuilt).
+
+        Layout: an 8-byte header length, a JSON header (references, forms, keys), then the offsets and
+        postings as native 64-bit integers. Nothing in it is executed: a damaged file is only rebuilt."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            self._refs = [_Ref(e, t, tuple(w), tuple(c), k, o) for e, t, w, c, k, o in data["refs"]]
-            self._index, self._max_known_words = data["index"], data["max_known_words"]
-            self._known, self._correct = set(data["known"]), set(data["correct"])
-        except (OSError, ValueError, KeyError, TypeError):
+            blob = path.read_bytes()
+            (size,) = struct.unpack_from("<Q", blob)
+            head = json.loads(blob[8 : 8 + size].decode("utf-8"))
+            keys = head["keys"].split("\n") if head["keys"] else []
+            numbers = array("q")
+            numbers.frombytes(blob[8 + size :])
+            if len(numbers) != len(keys) + 1 + head["postings"]:
+                return False
+            refs = [_Ref(e, t, tuple(w), tuple(c), k, o) for e, t, w, c, k, o in head["refs"]]
+            known, correct, most = set(head["known"]), set(head["correct"]), int(head["max_known_words"])
+        except (OSError, ValueError, KeyError, TypeError, struct.error):
             return False
+        self._refs, self._known, self._correct, self._max_known_words = refs, known, correct, most
+        self._keys = {k: i for i, k in enumerate(keys)}
+        self._offsets, self._flat = numbers[: len(keys) + 1], numbers[len(keys) + 1 :]
         for i, ref in enumerate(self._refs):
             self._by_entry[ref.entry_id].append(i)
         return True
 
     def _save(self, path: Path) -> None:
         """Write the index to ``path`` atomically; a cache that cannot be written is only skipped."""
-        data = {"refs": [astuple(r) for r in self._refs], "index": self._index, "known": sorted(self._known),
-                "correct": sorted(self._correct), "max_known_words": self._max_known_words}
+        head = json.dumps({"refs": [astuple(r) for r in self._refs], "known": sorted(self._known),
+                           "correct": sorted(self._correct), "max_known_words": self._max_known_words,
+                           "keys": "\n".join(self._keys), "postings": len(self._flat)},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(struct.pack("<Q", len(head)) + head)
+                fh.write(self._offsets.tobytes())
+                fh.write(self._flat.tobytes())
             os.replace(tmp, path)
         except OSError:
             return
@@ -238,7 +267,7 @@ class FuzzyMatcher:
     def __len__(self) -> int:
         return len(self._refs)
 
-    def _add_entry(self, entry: Entry, forms: Forms, romanize_sources: bool) -> None:
+    def _add_entry(self, entry: Entry, forms: Forms, romanize_sources: bool, index: dict[str, list[int]]) -> None:
         canon_words = tuple(forms.canonical.split())
         for form in (forms.canonical, *forms.admitted):
             self._correct.add(fold(form.strip()))
@@ -269,7 +298,6 @@ class FuzzyMatcher:
                 joined = skeleton("".join(words))  # exact key only: text-side deletions still meet it
                 if len(joined) >= 2:
                     postings.add((joined, base - 1))
-            index = self._index
             for k, code in postings:
                 index[k].append(code)
 
@@ -393,7 +421,7 @@ class FuzzyMatcher:
             return {(i, j, r) for r in refs for i in range(n_words) for j in range(i + 1, min(n_words, i + limit) + 1)}
         for i in range(n_words):
             for key in blocking_keys(roman[i]):
-                postings = self._index.get(key, ())
+                postings = self._postings(key)
                 if len(postings) > MAX_POSTINGS:
                     continue
                 for code in postings:
@@ -413,7 +441,7 @@ class FuzzyMatcher:
             for width in (2, 3):  # text words written together: "Jin Zhengen" / 金正恩 "JinZhengEn"
                 if i + width <= n_words:
                     for key in blocking_keys("".join(roman[i : i + width])):
-                        postings = self._index.get(key, ())
+                        postings = self._postings(key)
                         if len(postings) <= MAX_POSTINGS:
                             out.update((i, i + width, code // SLOTS) for code in postings)
         return out
