@@ -41,6 +41,9 @@ class RankConfig:
     prior_source: float = 0.0
     similarity_weight: float = 2.0  # at similarity 100, falling linearly to 0 at ``similarity_floor``
     similarity_floor: float = 80.0
+    # A fuzzy span spelling the entry's form in another script, romanised (Запорожье: "Zaporozhye"): the
+    # largest bonus that keeps prior + similarity + this below ``margin_fuzzy``.
+    romanised_bonus: float = 0.9
     margin_fuzzy: float = 3.0
     margin_source: float = 3.0
     source_bonus: float = 6.0  # the entry's source form is in the aligned source line

@@ -23,11 +23,19 @@ other, and fuzzy similarity is one piece of evidence there.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import struct
+import sys
+import tempfile
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from itertools import accumulate, chain
+from pathlib import Path
 
 import jellyfish
 from rapidfuzz import fuzz
@@ -36,7 +44,7 @@ from .detect import fold
 from .glossary import Entry, Forms, Glossary
 from .propose import match_case
 from .records import FUZZY, Candidate, Span
-from .romanize import blocking_keys, romanize, skeleton
+from .romanize import blocking_keys, romanizations, romanize, skeleton
 
 # Lower-case words that may sit inside a name: "Faisal bin Farhan", "Deir ez-Zor", "Ursula von der Leyen".
 PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "ben", "abu", "de", "del", "der", "di", "da", "du", "van",
@@ -49,10 +57,28 @@ STOPWORDS = frozenset({"the", "a", "an", "of", "and", "or", "but", "in", "on", "
                        "these", "those", "if", "when", "mr", "mrs", "ms", "dr", "it", "he", "she", "we", "they"})
 # Endings that make a name into another word (Ukraine -> Ukrainian, Europe -> European): not a misspelling.
 DERIVED_ENDINGS = ("n", "an", "ian", "ans", "ians", "ese", "i", "is", "s", "es", "ern", "ish", "ite", "ites")
+PERSON_ENDINGS = ("a", "ian", "ians", "ite", "ites", "ism", "ist", "ists")  # Lavrova, Putinism; not "Khameneii"
+# A hyphen and one of these after a name make a compound adjective: "Kharkov-based" holds the name "Kharkov".
+COMPOUND_SUFFIXES = frozenset({"based", "backed", "led", "held", "born", "controlled", "occupied", "run", "style",
+                               "era", "linked", "allied", "friendly", "made", "bound", "owned", "funded"})
+ROMANISED_SIM = 95.0  # a span this close to a romanised form in another language spells that form
 SAME_SKELETON = 86.0  # the least similarity of two words with one skeleton of four consonants or more
 MAX_WINDOW = 4  # words in a candidate span
 MAX_POSTINGS = 5_000  # a blocking key shared by more references than this is too common to look up
 MAX_SOURCE_WINDOW = 3
+SLOTS = 16  # a posting is ref * SLOTS + word position + 1 (0: the reference written as one word)
+CACHE_MIN_ENTRIES = 5_000  # smaller glossaries build faster than a cached index loads
+INDEX_VERSION = 3  # of the cached index's content and layout: bump when references or keys change
+
+
+def index_cache_dir() -> Path:
+    """Where built indexes of large glossaries are kept: ``$RETRANS_CACHE/fuzzy`` or the user cache."""
+    root = os.environ.get("RETRANS_CACHE")
+    if root:
+        return Path(root) / "fuzzy"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("retrans")) / "fuzzy"
 
 
 @dataclass(frozen=True)
@@ -62,6 +88,7 @@ class FuzzySpan(Span):
 
     similarity: float = 0.0
     matched: str = ""
+    romanised: bool = False  # the span spells the entry's form in another language (Запорожье: "Zaporozhye")
 
 
 @dataclass(frozen=True)
@@ -71,6 +98,7 @@ class _Ref:
     words: tuple[str, ...]  # romanised words
     target: tuple[str, ...]  # canonical words, aligned with ``words`` when the counts agree
     kind: str  # the entry's kind: person, place ...
+    other: bool = False  # a form of another language, romanised
 
 
 def word_similarity(a: str, b: str) -> float:
@@ -93,15 +121,20 @@ def _latin(text: str) -> bool:
     return all(unicodedata.name(ch, "").startswith("LATIN") for ch in text if ch.isalpha())
 
 
-def is_derived(word: str, name: str) -> bool:
-    """Whether romanised ``word`` is ``name`` plus an English ending (Ukrainian from Ukraine)."""
+def is_derived(word: str, name: str, kind: str = "") -> bool:
+    """Whether romanised ``word`` is ``name`` plus an English ending (Ukrainian from Ukraine); a person's
+    name takes only a feminine -a and the endings of movements (Lavrova, Putinism): "Khameneii" is a misspelling."""
     stem = name[:-1] if name.endswith(("a", "e")) else name
-    return len(word) > len(name) and word.startswith(stem) and word[len(stem):] in DERIVED_ENDINGS + ("a", "e")
+    endings = PERSON_ENDINGS if kind == "person" else DERIVED_ENDINGS + ("a", "e")
+    return len(word) > len(name) and word.startswith(stem) and word[len(stem):] in endings
 
 
 def _is_name_like(word: str) -> bool:
     ch = word[0]
-    return ch.isupper() or (ch.isalpha() and ch.lower() == ch.upper())
+    if ch.isupper() or (ch.isalpha() and ch.lower() == ch.upper()):
+        return True
+    head, _, rest = word.partition("-")  # "al-Shara", "ez-Zor": a particle joined to a name
+    return head.lower() in PARTICLES and rest[:1].isupper()
 
 
 def _name_runs(line: str) -> list[list[tuple[int, int, str]]]:
@@ -115,6 +148,9 @@ def _name_runs(line: str) -> list[list[tuple[int, int, str]]]:
         gap = line[last_end:start] if last_end >= 0 else None
         joined = gap is not None and (gap == " " or gap == "-")
         poss = _POSSESSIVE.search(word)
+        head, _, suffix = word.partition("-")
+        if suffix.lower() in COMPOUND_SUFFIXES and head:  # "Kharkov-based": the name ends at the hyphen
+            poss = re.search("-", word)
         if poss and poss.start() > 0:
             word, end = word[: poss.start()], start + poss.start()
         if _is_name_like(word):
@@ -146,29 +182,92 @@ class FuzzyMatcher:
 
     ``threshold`` is the mean word similarity (0..100) a window needs; ``word_min``
     the least any single word may have; ``single_min`` what a one-word window needs.
+    The index of a glossary of :data:`CACHE_MIN_ENTRIES` entries or more is kept as
+    JSON in ``cache_dir`` (default :func:`index_cache_dir`), keyed by the glossary's
+    digest, so the next run loads it instead of building it; ``cache=False`` never does.
     """
 
     def __init__(self, glossary: Glossary, lang: str, threshold: float = 80.0, word_min: float = 60.0,
-                 single_min: float = 84.0, romanize_sources: bool = True) -> None:
+                 single_min: float = 84.0, romanize_sources: bool = True, cache: bool = True,
+                 cache_dir: Path | None = None) -> None:
         self.lang = lang
         self.threshold, self.word_min, self.single_min = threshold, word_min, single_min
         self._refs: list[_Ref] = []
-        self._index: dict[str, list[tuple[int, int]]] = defaultdict(list)  # key -> (ref, word position; -1: joined)
+        # The index: blocking key -> number i; its postings (see SLOTS) are _flat[_offsets[i]:_offsets[i + 1]].
+        self._keys: dict[str, int] = {}
+        self._offsets, self._flat = array("q", [0]), array("q")
         self._known: set[str] = set()  # folded forms of the target language: the exact matcher's domain
         self._correct: set[str] = set()  # folded canonical and admitted forms: never touched
         self._by_entry: dict[str, list[int]] = defaultdict(list)
         self._max_known_words = 1
+        path = None
+        if cache and len(glossary) >= CACHE_MIN_ENTRIES:
+            name = f"{glossary.digest[:32]}-{lang}-{int(romanize_sources)}-v{INDEX_VERSION}-{sys.byteorder}.idx"
+            path = (cache_dir or index_cache_dir()) / name
+            if self._load(path):
+                return
+        index: dict[str, list[int]] = defaultdict(list)
         for entry in glossary:
             forms = entry.forms.get(lang)
             if forms is None:
                 continue
-            self._add_entry(entry, forms, romanize_sources)
-        self._index = dict(self._index)
+            self._add_entry(entry, forms, romanize_sources, index)
+        self._keys = {k: i for i, k in enumerate(index)}
+        self._offsets = array("q", chain((0,), accumulate(map(len, index.values()))))
+        self._flat = array("q", chain.from_iterable(index.values()))
+        if path is not None:
+            self._save(path)
+
+    def _postings(self, key: str) -> Sequence[int]:
+        i = self._keys.get(key)
+        return () if i is None else self._flat[self._offsets[i] : self._offsets[i + 1]]
+
+    def _load(self, path: Path) -> bool:
+        """Take the index from ``path``; False when it is missing or unreadable (then it is rebuilt).
+
+        Layout: an 8-byte header length, a JSON header (references, forms, keys), then the offsets and
+        postings as native 64-bit integers. Nothing in it is executed: a damaged file is only rebuilt."""
+        try:
+            blob = path.read_bytes()
+            (size,) = struct.unpack_from("<Q", blob)
+            head = json.loads(blob[8 : 8 + size].decode("utf-8"))
+            keys = head["keys"].split("\n") if head["keys"] else []
+            numbers = array("q")
+            numbers.frombytes(blob[8 + size :])
+            if len(numbers) != len(keys) + 1 + head["postings"]:
+                return False
+            refs = [_Ref(e, t, tuple(w), tuple(c), k, o) for e, t, w, c, k, o in head["refs"]]
+            known, correct, most = set(head["known"]), set(head["correct"]), int(head["max_known_words"])
+        except (OSError, ValueError, KeyError, TypeError, struct.error):
+            return False
+        self._refs, self._known, self._correct, self._max_known_words = refs, known, correct, most
+        self._keys = {k: i for i, k in enumerate(keys)}
+        self._offsets, self._flat = numbers[: len(keys) + 1], numbers[len(keys) + 1 :]
+        for i, ref in enumerate(self._refs):
+            self._by_entry[ref.entry_id].append(i)
+        return True
+
+    def _save(self, path: Path) -> None:
+        """Write the index to ``path`` atomically; a cache that cannot be written is only skipped."""
+        head = json.dumps({"refs": [astuple(r) for r in self._refs], "known": sorted(self._known),
+                           "correct": sorted(self._correct), "max_known_words": self._max_known_words,
+                           "keys": "\n".join(self._keys), "postings": len(self._flat)},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(struct.pack("<Q", len(head)) + head)
+                fh.write(self._offsets.tobytes())
+                fh.write(self._flat.tobytes())
+            os.replace(tmp, path)
+        except OSError:
+            return
 
     def __len__(self) -> int:
         return len(self._refs)
 
-    def _add_entry(self, entry: Entry, forms: Forms, romanize_sources: bool) -> None:
+    def _add_entry(self, entry: Entry, forms: Forms, romanize_sources: bool, index: dict[str, list[int]]) -> None:
         canon_words = tuple(forms.canonical.split())
         for form in (forms.canonical, *forms.admitted):
             self._correct.add(fold(form.strip()))
@@ -178,50 +277,55 @@ class FuzzyMatcher:
             key = fold(form.strip())
             self._known.add(key)
             self._max_known_words = max(self._max_known_words, len(key.split()))
-        texts = [forms.canonical, *forms.admitted, *forms.variants]
+        texts = [(text, romanize(text), False) for text in (forms.canonical, *forms.admitted, *forms.variants)]
         if romanize_sources:  # forms in other scripts (fa, ar, ru, uk, zh, he ...), as MT would spell them
-            texts += [f.canonical for lang, f in entry.forms.items() if lang != self.lang and not _latin(f.canonical)]
+            texts += [(text, roman, True) for lang, f in entry.forms.items() if lang != self.lang
+                      for text in (f.canonical, *f.admitted) if not _latin(text)
+                      for roman in romanizations(text, lang)]
         seen: set[tuple[str, ...]] = set()
-        for text in texts:
-            words = tuple(romanize(text).split())
+        for text, roman, other in texts:
+            words = tuple(roman.split())
             if not words or words in seen:
                 continue
             seen.add(words)
-            ref = _Ref(entry.id, text, words, canon_words, entry.kind)
+            ref = _Ref(entry.id, text, words, canon_words, entry.kind, other)
             idx = len(self._refs)
             self._refs.append(ref)
             self._by_entry[entry.id].append(idx)
-            postings = {(k, pos) for pos, w in enumerate(words) for k in blocking_keys(w)}
+            base = idx * SLOTS + 1
+            postings = {(k, base + pos) for pos, w in enumerate(words[: SLOTS - 1]) for k in blocking_keys(w)}
             if len(words) > 1:
                 joined = skeleton("".join(words))  # exact key only: text-side deletions still meet it
                 if len(joined) >= 2:
-                    postings.add((joined, -1))
-            for k, pos in postings:
-                self._index[k].append((idx, pos))
+                    postings.add((joined, base - 1))
+            for k, code in postings:
+                index[k].append(code)
 
     # -- matching ---------------------------------------------------------------------------------
 
-    def _window_score(self, words: Sequence[str], ref: _Ref) -> tuple[float, tuple[str, ...]] | None:
-        """Similarity of a window (romanised words) to ``ref`` and the canonical words it becomes."""
+    def _window_score(self, words: Sequence[str], ref: _Ref
+                      ) -> tuple[float, tuple[str, ...], tuple[float, ...]] | None:
+        """Similarity of a window (romanised words) to ``ref``, the canonical words it becomes and, when
+        they align one to one with the window's words, each word's similarity (else empty)."""
         n, m = len(words), len(ref.words)
-        best: tuple[float, tuple[str, ...]] | None = None
+        best: tuple[float, tuple[str, ...], tuple[float, ...]] | None = None
         if n == m or (n < m and ref.kind == "person" and len(ref.target) == m):
             part = ref.words[m - n :]  # the whole name, or a person's last names (surname)
-            if is_derived(words[-1], part[-1]):
+            if is_derived(words[-1], part[-1], ref.kind):
                 return None
             sims = [word_similarity(a, b) for a, b in zip(words, part)]
             if min(sims) >= self.word_min:
                 mean = sum(sims) / n
                 target = ref.target[m - n :] if len(ref.target) == m else ref.target
-                best = (mean, tuple(target))
+                best = (mean, tuple(target), tuple(sims) if len(target) == n else ())
         joined, rjoined = "".join(words), "".join(ref.words)
         if (n > 1 or m > 1) and n != m and len(joined) >= 5 and (
                 min(len(joined), len(rjoined)) >= 0.85 * max(len(joined), len(rjoined))):
             sim = word_similarity(joined, rjoined)
             if best is None or sim > best[0]:
-                best = (sim, self._whole_or_surname(n, ref))
+                best = (sim, self._whole_or_surname(n, ref), ())
         elif n == 1 and m == 1 and len(ref.target) > 1:  # one word for a longer name (zh 普京 "Pujing")
-            best = (best[0], self._whole_or_surname(1, ref)) if best else None
+            best = (best[0], self._whole_or_surname(1, ref), ()) if best else None
         return best
 
     @staticmethod
@@ -241,13 +345,13 @@ class FuzzyMatcher:
         occupied = list(taken)
         only = set(entries) if entries is not None else None
         thr = self.threshold if threshold is None else threshold
-        found: list[tuple[float, int, int, int, tuple[str, ...], _Ref]] = []
+        found: list[tuple[float, int, int, int, tuple[str, ...], _Ref, float]] = []
         limit = MAX_SOURCE_WINDOW if only is not None else MAX_WINDOW
         for run in _name_runs(line):
             protected = self._protected(run)
             roman = [romanize(w) for _, _, w in run]
             for i, j, r in self._windows(roman, only, limit):
-                if any(protected[i:j]):
+                if all(protected[i:j]):
                     continue
                 edge = {run[i][2].lower(), run[j - 1][2].lower()}
                 if edge & PARTICLES or edge & STOPWORDS:
@@ -261,15 +365,26 @@ class FuzzyMatcher:
                 scored = self._window_score(words, self._refs[r])
                 if scored is None:
                     continue
-                sim, target = scored
+                sim, target, sims = scored
                 need = max(thr, self.single_min) if len(words) == 1 and only is None else thr
-                if sim >= need and fold(" ".join(target)) != fold(line[start:end]):
-                    found.append((sim, j - i, start, end, target, self._refs[r]))
+                if sim < need or fold(" ".join(target)) == fold(line[start:end]):
+                    continue
+                if len(words) == j - i and len(sims) == j - i:
+                    kept = self._changed_words(roman[i:j], target, protected[i:j])
+                    if kept is None:
+                        continue
+                    a, b = kept  # words already right stay as they are
+                    start, end, target, own = run[i + a][0], run[i + b - 1][1], target[a:b], min(sims[a:b])
+                elif any(protected[i:j]):
+                    continue
+                else:
+                    own = sim
+                found.append((sim, j - i, start, end, target, self._refs[r], own))
         # Longest window first, then the most similar, then leftmost, then the entry id.
         found.sort(key=lambda f: (-f[1], -f[0], f[2], f[5].entry_id))
         out: list[Span] = []
         used_entries: set[str] = set()
-        for sim, _, start, end, target, ref in found:
+        for sim, _, start, end, target, ref, own in found:
             if any(start < e and s < end for s, e in occupied):
                 continue
             if only is not None and ref.entry_id in used_entries:
@@ -277,8 +392,24 @@ class FuzzyMatcher:
             occupied.append((start, end))
             used_entries.add(ref.entry_id)
             out.append(FuzzySpan(n, start, end, line[start:end], ref.entry_id, kind, " ".join(target),
-                                 round(sim, 1), ref.text))
+                                 round(sim, 1), ref.text, ref.other and own >= ROMANISED_SIM))
         return sorted(out, key=lambda s: (s.start, -s.end))
+
+    @staticmethod
+    def _changed_words(roman: Sequence[str], target: Sequence[str],
+                       protected: Sequence[bool]) -> tuple[int, int] | None:
+        """The words ``[a, b)`` of a window that its fix changes: the leading and trailing words that
+        already spell their target word stay ("Antonio Guterish" -> only "Guterish"). A correct word
+        (``protected``) may anchor a window but never be changed: then ``None``."""
+        same = [w == romanize(t) for w, t in zip(roman, target)]
+        if any(p and not s for p, s in zip(protected, same)):
+            return None
+        a, b = 0, len(roman)
+        while a < b and same[a]:
+            a += 1
+        while b > a and same[b - 1]:
+            b -= 1
+        return (a, b) if a < b else None
 
     def _windows(self, roman: Sequence[str], only: set[str] | None, limit: int) -> set[tuple[int, int, int]]:
         """(start word, end word, reference) triples worth scoring: a word of the window met a word of the
@@ -290,10 +421,12 @@ class FuzzyMatcher:
             return {(i, j, r) for r in refs for i in range(n_words) for j in range(i + 1, min(n_words, i + limit) + 1)}
         for i in range(n_words):
             for key in blocking_keys(roman[i]):
-                postings = self._index.get(key, ())
+                postings = self._postings(key)
                 if len(postings) > MAX_POSTINGS:
                     continue
-                for r, pos in postings:
+                for code in postings:
+                    r, pos = divmod(code, SLOTS)
+                    pos -= 1
                     m = len(self._refs[r].words)
                     if pos < 0:  # the reference written as one word, met by one text word
                         out.add((i, i + 1, r))
@@ -308,9 +441,9 @@ class FuzzyMatcher:
             for width in (2, 3):  # text words written together: "Jin Zhengen" / 金正恩 "JinZhengEn"
                 if i + width <= n_words:
                     for key in blocking_keys("".join(roman[i : i + width])):
-                        postings = self._index.get(key, ())
+                        postings = self._postings(key)
                         if len(postings) <= MAX_POSTINGS:
-                            out.update((i, i + width, r) for r, _ in postings)
+                            out.update((i, i + width, code // SLOTS) for code in postings)
         return out
 
     def _protected(self, run: Sequence[tuple[int, int, str]]) -> list[bool]:

@@ -106,6 +106,8 @@ class _Evidence:
             sim = float(getattr(p.span, "similarity", 0.0))
             span = max(1.0, 100.0 - c.similarity_floor)
             ev["similarity"] = c.similarity_weight * max(0.0, sim - c.similarity_floor) / span
+            if getattr(p.span, "romanised", False):
+                ev["romanised"] = c.romanised_bonus
         else:
             # A multiword mistranslation ("third state university") is more specific than one word.
             words = len(p.span.form.split())

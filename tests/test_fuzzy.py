@@ -6,11 +6,12 @@ from dataclasses import replace
 
 import pytest
 
+from retrans import fuzzy
 from retrans.config import RepairConfig
 from retrans.fuzzy import FuzzyMatcher, word_similarity
 from retrans.glossary import Glossary
 from retrans.pipeline import Repairer, make_ranker
-from retrans.romanize import romanize, skeleton
+from retrans.romanize import romanizations, romanize, skeleton
 
 
 def stripped(glossary: Glossary) -> Glossary:
@@ -31,6 +32,14 @@ def test_romanize_and_skeleton():
     assert word_similarity("zelnski", "zelensky") > word_similarity("carney", "macron")
 
 
+def test_language_transliterations():
+    assert "serhii lavrov" in romanizations("Сергій Лавров", "uk")  # Ukrainian г is h
+    assert "zaporizhzhia" in romanizations("Запоріжжя", "uk")
+    assert "dmitry peskov" in romanizations("Дмитрий Песков", "ru")  # press style -ий -> y
+    assert "zaporozhye" in romanizations("Запорожье", "ru")
+    assert romanizations("拉夫罗夫", "zh") == ("lafuluofu",)
+
+
 @pytest.mark.parametrize("line,text,target", [
     ("President Volodimir Zelenski spoke.", "Volodimir Zelenski", "Volodymyr Zelensky"),
     ("Talks with Zelenski ended.", "Zelenski", "Zelensky"),  # a surname alone
@@ -38,6 +47,12 @@ def test_romanize_and_skeleton():
     ("North Korean leader Jin Zhengen spoke.", "Jin Zhengen", "Kim Jong Un"),  # two words for one
     ("Attacks on Zaborijia went on.", "Zaborijia", "Zaporizhzhia"),
     ("Supplies to Okraine resumed.", "Okraine", "Ukraine"),
+    ("Residents of Zaporozhye fled.", "Zaporozhye", "Zaporizhzhia"),  # the romanised Russian form
+    ("Kharkov-based volunteers helped.", "Kharkov", "Kharkiv"),  # a compound adjective keeps its name
+    ("Minister Serhii Lavrov spoke.", "Serhii", "Sergei"),  # a correct surname anchors, and stays
+    ("UN chief Antonio Guterish spoke.", "Guterish", "Guterres"),  # words already right stay as they are
+    ("President Ahmad al-Shara spoke.", "Ahmad al-Shara", "Ahmed al-Sharaa"),  # a particle joined by a hyphen
+    ("Supreme Leader Ali Khameneii spoke.", "Khameneii", "Khamenei"),  # not a word derived from the name
 ])
 def test_finds_unseen_variants(fm, line, text, target):
     spans = fm.find(line)
@@ -48,6 +63,8 @@ def test_finds_unseen_variants(fm, line, text, target):
     "Traffic on Route 66 was halted.", "Ukrainian officials said so.", "The Kremlin said no.",
     "Volodymyr Zelenskyy thanked them.", "Sergey Lavrov spoke.", "Mark Carney met Keir Starmer.",
     "Wladimir Klitschko visited troops.", "Former Senator John Smith said so.", "Zelensky's office said so.",
+    "Sergey Shoygu visited.", "Alexander Hamilton wrote it.", "Jill Biden spoke.", "Moscow-based analysts said so.",
+    "Maria Zakharova and Anna Lavrova came.", "Ukrainian-born singers performed.",
 ])
 def test_leaves_ordinary_and_correct_names(fm, line):
     assert fm.find(line) == []
@@ -66,3 +83,41 @@ def test_fuzzy_needs_the_model(news_glossary):
     assert res.text == "Ukrainian President Volodimir Zelenski spoke."
     off = Repairer(news_glossary, make_ranker("none", config), config, fuzzy=None)
     assert off.repair("Ukrainian President Volodimir Zelenski spoke.", "d").edits == ()
+
+
+def test_romanised_forms_are_marked(fm):
+    """A span spelling another language's form of the entry is evidence of its own; a near miss is not."""
+    [span] = fm.find("Residents of Zaporozhye fled.")
+    assert span.romanised
+    [span] = fm.find("Talks with Zelenski ended.")
+    assert not span.romanised
+
+
+def test_romanised_evidence_never_edits_alone(news_glossary):
+    config = RepairConfig(model="none")
+    rep = Repairer(stripped(news_glossary), make_ranker("none", config), config)
+    [edit] = rep.repair("Residents of Zaporozhye fled.", "d").edits
+    assert edit.evidence["romanised"] > 0 and edit.replacement == "Zaporizhzhia"
+    assert sum(edit.evidence.values()) < config.rank.margin_fuzzy  # the model must prefer the fix as well
+    assert not edit.applied
+
+
+def test_index_cache(news_glossary, tmp_path, monkeypatch):
+    monkeypatch.setattr(fuzzy, "CACHE_MIN_ENTRIES", 1)
+    glossary = stripped(news_glossary)
+    lines = ["President Volodimir Zelenski spoke.", "Minister Serhii Lavrov spoke.", "Traffic on Route 66 was halted."]
+    built = FuzzyMatcher(glossary, "en", cache_dir=tmp_path)
+    [path] = tmp_path.iterdir()
+
+    def no_build(*args):
+        raise AssertionError("the cached index should have been loaded")
+
+    monkeypatch.setattr(FuzzyMatcher, "_add_entry", no_build)
+    loaded = FuzzyMatcher(glossary, "en", cache_dir=tmp_path)
+    assert len(loaded) == len(built) and [loaded.find(x) for x in lines] == [built.find(x) for x in lines]
+    monkeypatch.undo()
+    monkeypatch.setattr(fuzzy, "CACHE_MIN_ENTRIES", 1)
+    path.write_text("{not json", encoding="utf-8")  # a damaged cache is rebuilt, not an error
+    again = FuzzyMatcher(glossary, "en", cache_dir=tmp_path)
+    assert [again.find(x) for x in lines] == [built.find(x) for x in lines]
+    assert FuzzyMatcher(glossary, "en", cache=False, cache_dir=tmp_path / "off") and not (tmp_path / "off").exists()

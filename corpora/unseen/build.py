@@ -12,6 +12,13 @@ Writes two files next to this script:
   "Route 66", common surnames not in the glossary). The clean rows of the dev set
   are added to ``clean``. A ``new`` row whose misspelling the full glossary knows
   is an error, so the set stays unseen.
+
+``heldout.tsv`` is written by hand, not built: fresh misspellings of glossary
+entries the dev set does not use, and clean look-alike rows, written after the
+fuzzy matcher's design was fixed (a check against tuning to ``unseen.tsv``). This
+script checks it the same way: a ``new`` row must not hold a listed variant, nor
+"fix" a form the glossary calls correct (a canonical or admitted form, or a person's
+surname from one).
 """
 
 from __future__ import annotations
@@ -27,10 +34,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from retrans.detect import Matcher  # noqa: E402
+from retrans.detect import Matcher, fold  # noqa: E402
 from retrans.formats.glossary_yaml import read_glossary  # noqa: E402
 from retrans.glossary import Glossary  # noqa: E402
 from retrans.records import VARIANT  # noqa: E402
+from retrans.score import diff_edits  # noqa: E402
 
 LANG = "en"
 FIELDS = ("id", "group", "mt", "ref")
@@ -40,6 +48,24 @@ def strip_variants(glossary: Glossary, lang: str = LANG) -> Glossary:
     """The glossary without the variants of ``lang``; everything else kept."""
     return Glossary(replace(e, forms={k: (replace(f, variants=()) if k == lang else f) for k, f in e.forms.items()})
                     for e in glossary)
+
+
+def correct_forms(glossary: Glossary, lang: str = LANG) -> set[str]:
+    """Folded canonical and admitted forms of ``lang``, and the surnames of people's."""
+    out = set()
+    for e in glossary:
+        f = e.forms.get(lang)
+        for form in (f.canonical, *f.admitted) if f else ():
+            out.add(fold(form))
+            if e.kind == "person" and len(form.split()) > 1:
+                out.add(fold(form.split()[-1]))
+    return out
+
+
+def fixes_correct(row: dict, correct: set[str]) -> list[str]:
+    """The text a row's gold edits change that the glossary already calls correct."""
+    return [t for e in diff_edits(row["mt"], row["ref"], row["id"])
+            if fold(t := row["mt"][e.start : e.end].strip(".,;:!?")) in correct]
 
 
 def read_tsv(path: Path) -> list[dict]:
@@ -61,6 +87,15 @@ def main() -> int:
         if r["group"] == "new" and known:
             raise SystemExit(f"{r['id']}: {known} is a listed variant, so it is not unseen")
         rows.append({k: r[k] for k in FIELDS})
+    correct = correct_forms(full)
+    for r in read_tsv(HERE / "heldout.tsv"):
+        known = [s.text for s in matcher.find(r["mt"]) if s.kind == VARIANT]
+        if r["group"] == "new" and known:
+            raise SystemExit(f"heldout.tsv {r['id']}: {known} is a listed variant, so it is not unseen")
+        if r["group"] == "new" and (right := fixes_correct(r, correct)):
+            raise SystemExit(f"heldout.tsv {r['id']}: {right} is a correct form in the glossary")
+        if r["group"] == "clean" and r["mt"] != r["ref"]:
+            raise SystemExit(f"heldout.tsv {r['id']}: a clean row must have mt == ref")
     stripped = strip_variants(full)
     header = "# glossaries/news.yaml without its English variants: built by corpora/unseen/build.py\n"
     (HERE / "glossary.yaml").write_text(
