@@ -1,13 +1,18 @@
-"""Model load time, scoring throughput and repair speed on this machine.
+"""Model load time, ranking throughput (ambiguous spans/s) and memory on this machine.
 
-    python benchmarks/speed.py [--model gemma3-270m] [--repeat 3]
+    python benchmarks/speed.py [--model gemma3-270m] [--spans 300] [--per-document] [--repeat 1]
 
-Prints a table; the README quotes its output. Not a test: timings vary by machine.
+A span is one proposal that reaches the model. The dev set and the seed article
+are repeated until they hold at least ``--spans`` spans, then repaired with
+``Repairer.repair_many`` (first pass batched across documents) or, with
+``--per-document``, one ``repair`` call per document. Prints a table; the README
+and docs/throughput.md quote its output. Not a test: timings vary by machine and load.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import resource
 import sys
 import time
@@ -22,52 +27,79 @@ from retrans.lm import load_scorer  # noqa: E402
 from retrans.pipeline import Repairer, make_ranker  # noqa: E402
 
 SEED = ROOT / "corpora" / "seed" / "000_c47c7fd5e8793407.txt"
+DEV = ROOT / "corpora" / "dev" / "dev.tsv"
 
 
-def best_of(n: int, fn) -> float:
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+def rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Counting:
+    """Wraps a scorer and counts the candidate sentences it scores."""
+
+    def __init__(self, scorer) -> None:
+        self.scorer, self.name, self.sentences = scorer, scorer.name, 0
+
+    def score_groups(self, groups):
+        self.sentences += sum(len(g) for g in groups)
+        return self.scorer.score_groups(groups)
+
+
+def documents(repairer: Repairer, want: int) -> tuple[list[tuple[str, str, None]], int]:
+    """Seed + dev rows, repeated until they hold ``want`` spans; with their span count."""
+    with DEV.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    base = [(SEED.read_text(encoding="utf-8"), "seed", None)] + [(r["mt"], r["id"], None) for r in rows]
+    per = sum(len(repairer.propose(t.split("\n"), repairer.detect(t.split("\n")))) for t, _, _ in base)
+    copies = max(1, -(-want // per))
+    docs = [(t, f"{d}#{k}", s) for k in range(copies) for t, d, s in base]
+    return docs, per * copies
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=DEFAULT_MODEL)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--spans", type=int, default=300, help="repeat the documents until they hold this many spans")
+    ap.add_argument("--per-document", action="store_true", help="call repair per document (no cross-document batch)")
+    ap.add_argument("--repeat", type=int, default=1, help="time the ranking this many times, keep the best")
     args = ap.parse_args()
     rows = []
     t0 = time.perf_counter()
     glossary = read_glossary(ROOT / "glossaries" / "news.yaml")
     rows.append((f"glossary load (news.yaml, {len(glossary)} entries)", f"{time.perf_counter() - t0:.3f} s"))
+    base = rss_mb()
     t0 = time.perf_counter()
-    scorer = load_scorer(args.model)
+    load_scorer(args.model)
     rows.append((f"model load ({args.model}, from cache)", f"{time.perf_counter() - t0:.2f} s"))
-    text = SEED.read_text(encoding="utf-8")
-    sentences = [s for s in text.replace(";", ".").split(". ") if 20 < len(s) < 300][:48]
-    groups = [sentences[i : i + 3] for i in range(0, len(sentences) - 2, 3)]
-    n = sum(len(g) for g in groups)
-    secs = best_of(args.repeat, lambda: scorer.score(sentences))
-    rate = len(sentences) / secs
-    rows.append((f"whole-sentence scoring ({len(sentences)} news sentences)", f"{rate:.1f} sentences/s"))
-    load_scorer.cache_clear()
-    scorer = load_scorer(args.model)
-    secs = best_of(args.repeat, lambda: scorer.score_groups(groups))
-    rows.append((f"candidate scoring ({len(groups)} groups of 3)", f"{n / secs:.1f} sentences/s"))
+    rows.append(("peak resident memory after load", f"{rss_mb():.0f} MB (+{rss_mb() - base:.0f} MB)"))
     config = RepairConfig(model=args.model)
-    repairer = Repairer(glossary, make_ranker(args.model, config), config)
-    secs = best_of(args.repeat, lambda: repairer.repair(text, "seed"))
-    spans = len(repairer.repair(text, "seed").edits)
-    rows.append((f"repair seed article ({len(text)} chars, {spans} spans)", f"{secs:.2f} s"))
-    rows.append(("ambiguous spans ranked per second", f"{spans / secs:.1f}"))
+    ranker = make_ranker(args.model, config)
+    counter = Counting(ranker.scorer)
+    ranker.scorer = counter
+    repairer = Repairer(glossary, ranker, config)
+    docs, spans = documents(repairer, args.spans)
+    many = getattr(repairer, "repair_many", None)
+    best = float("inf")
+    for _ in range(args.repeat):
+        counter.sentences = 0
+        t0 = time.perf_counter()
+        if many is None or args.per_document:
+            [repairer.repair(t, d, s) for t, d, s in docs]
+        else:
+            many(docs)
+        best = min(best, time.perf_counter() - t0)
+    how = "repair per document" if many is None or args.per_document else "repair_many"
+    rows.append((f"ranking {len(docs)} documents, {spans} spans ({how})", f"{best:.1f} s"))
+    rows.append(("ambiguous spans ranked per second", f"{spans / best:.2f}"))
+    rows.append(("candidate sentences scored per second (both passes)", f"{counter.sentences / best:.2f}"))
     fast = Repairer(glossary, make_ranker("none", config), config)
-    big = text * 200
-    secs = best_of(args.repeat, lambda: fast.repair(big, "big"))
-    rows.append((f"glossary-only repair ({len(big) / 1e6:.1f} MB)", f"{len(big.encode()) / 1e6 / secs:.1f} MB/s"))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rows.append(("peak resident memory", f"{peak:.0f} MB"))
+    big = SEED.read_text(encoding="utf-8") * 200
+    t0 = time.perf_counter()
+    fast.repair(big, "big")
+    rows.append((f"glossary-only repair ({len(big) / 1e6:.1f} MB)",
+                 f"{len(big.encode()) / 1e6 / (time.perf_counter() - t0):.1f} MB/s"))
+    rows.append(("peak resident memory", f"{rss_mb():.0f} MB"))
     width = max(len(r[0]) for r in rows)
     print(f"| {'measure'.ljust(width)} | value |\n|{'-' * (width + 2)}|-------|")
     for name, value in rows:

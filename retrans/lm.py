@@ -213,16 +213,92 @@ class CausalLMScorer:
         return self._score_ids(ids, [1] * len(ids))
 
     def score_groups(self, groups: Sequence[Sequence[str]]) -> list[list[float]]:
-        """Log-probabilities of alternatives, comparable within a group (not across groups)."""
-        flat_ids: list[list[int]] = []
-        firsts: list[int] = []
+        """Log-probabilities of alternatives, comparable within a group (not across groups).
+
+        Only the tokens from the first one where a group's alternatives differ are
+        summed (the shared prefix adds the same amount to each). The shared prefix
+        runs through the model once per group and its key/value cache is reused by
+        every alternative; the output layer runs on the scored positions only.
+        """
+        jobs: list[tuple[list[int], list[list[int]]]] = []
         for group in groups:
             ids = [self._ids(s) for s in group]
-            lcp = _common_prefix(ids)
-            flat_ids.extend(ids)
-            firsts.extend([max(1, lcp)] * len(ids))
-        values = iter(self._score_ids(flat_ids, firsts))
-        return [[next(values) for _ in group] for group in groups]
+            cut = max(1, _common_prefix(ids))
+            jobs.append((ids[0][:cut], [seq[cut:] for seq in ids]))
+        out: list[list[float]] = [[] for _ in groups]
+        order = sorted(range(len(jobs)), key=lambda k: (len(jobs[k][0]), max(map(len, jobs[k][1]))))
+        batch: list[int] = []
+        rows = 0
+        for k in order:
+            n = len(jobs[k][1])
+            if batch and rows + n > self.batch_size:
+                self._run(jobs, batch, out)
+                batch, rows = [], 0
+            batch.append(k)
+            rows += n
+        if batch:
+            self._run(jobs, batch, out)
+        return out
+
+    def _run(self, jobs: list[tuple[list[int], list[list[int]]]], batch: list[int], out: list[list[float]]) -> None:
+        """Score the groups ``batch`` of ``jobs`` into ``out``: prefixes first, then every suffix on their cache."""
+        import torch
+
+        pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
+        prefixes = [jobs[k][0] for k in batch]
+        p_len = torch.tensor([len(p) for p in prefixes])
+        width = int(p_len.max())
+        # Prefixes are padded on the right: every query row then sees at least the start token.
+        p_ids = torch.full((len(batch), width), pad, dtype=torch.long)
+        for g, p in enumerate(prefixes):
+            p_ids[g, : len(p)] = torch.tensor(p)
+        p_mask = (torch.arange(width) < p_len[:, None]).long()
+        owner = [g for g, k in enumerate(batch) for _ in jobs[k][1]]  # the group of each suffix row
+        suffixes = [s for k in batch for s in jobs[k][1]]
+        s_width = max(1, max(map(len, suffixes)))
+        s_len = torch.tensor([len(s) for s in suffixes])
+        s_ids = torch.full((len(suffixes), s_width), pad, dtype=torch.long)
+        for r, s in enumerate(suffixes):
+            s_ids[r, : len(s)] = torch.tensor(s, dtype=torch.long)
+        own = torch.tensor(owner)
+        with torch.inference_mode():
+            first = self.model.model(input_ids=p_ids, attention_mask=p_mask, position_ids=torch.arange(width)[None]
+                                     .expand(len(batch), -1), use_cache=True)
+            last = first.last_hidden_state[torch.arange(len(batch)), p_len - 1]  # predicts each suffix's first token
+            sums = torch.zeros(len(suffixes), dtype=torch.float32)
+            has = s_len > 0
+            if bool(has.any()):
+                r = has.nonzero().squeeze(-1)
+                sums[r] = self._log_probs(last, own[r], s_ids[r, 0])
+            if s_width > 1 and bool((s_len > 1).any()):
+                cache = first.past_key_values
+                cache.batch_select_indices(own)
+                mask = torch.cat([p_mask[own], (torch.arange(s_width) < s_len[:, None]).long()], dim=1)
+                pos = p_len[own, None] + torch.arange(s_width)[None]
+                hidden = self.model.model(input_ids=s_ids, attention_mask=mask, position_ids=pos,
+                                          past_key_values=cache, use_cache=True).last_hidden_state
+                rr, pp = (torch.arange(s_width - 1)[None] < (s_len - 1)[:, None]).nonzero(as_tuple=True)
+                lp = self._log_probs(hidden[rr, pp], torch.arange(len(rr)), s_ids[rr, pp + 1])
+                sums.index_add_(0, rr, lp)
+        values = iter(sums.tolist())
+        for k in batch:
+            out[k] = [next(values) for _ in jobs[k][1]]
+
+    def _log_probs(self, hidden: Any, rows: Any, targets: Any, chunk: int = 128) -> Any:
+        """log P(targets[i] | hidden[rows[i]]): the output layer (and any logit soft-cap), by chunks of rows."""
+        import torch
+
+        cap = getattr(self.model.config, "final_logit_softcapping", None)
+        lse = torch.empty(len(hidden), dtype=torch.float32)
+        picked = torch.empty(len(rows), dtype=torch.float32)
+        for a in range(0, len(hidden), chunk):
+            logits = self.model.lm_head(hidden[a : a + chunk]).float()
+            if cap:
+                logits.div_(cap).tanh_().mul_(cap)
+            lse[a : a + chunk] = torch.logsumexp(logits, dim=-1)
+            sel = ((rows >= a) & (rows < a + chunk)).nonzero().squeeze(-1)
+            picked[sel] = logits[rows[sel] - a, targets[sel]]
+        return picked - lse[rows]
 
     def _score_ids(self, ids: list[list[int]], firsts: list[int]) -> list[float]:
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))

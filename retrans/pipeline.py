@@ -7,7 +7,7 @@ ranker) and runs them over a document. Text is handled line by line (split on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from . import __version__
@@ -18,7 +18,7 @@ from .detect import Matcher
 from .fuzzy import FuzzyMatcher, propose_fuzzy
 from .glossary import Entry, Forms, Glossary
 from .propose import propose
-from .rank import GlossaryRanker, LMRanker, Proposal, Ranker
+from .rank import Decision, GlossaryRanker, LMRanker, Proposal, Ranker
 from .records import FUZZY, SOURCE, Candidate, Edit, RunSignature, Span
 
 Proposer = Callable[[Span, str, Entry, Forms], list[Candidate]]
@@ -119,14 +119,32 @@ class Repairer:
         (present: evidence for the fix; absent: against it), and names the source line
         attests are looked for in the target line. Line counts must agree.
         """
+        lines, proposals = self._prepare(text, doc, source)
+        return self._finish(text, doc, self.ranker.rank(lines, proposals) if proposals else [])
+
+    def repair_many(self, docs: Sequence[tuple[str, str, str | None]]) -> list[DocumentResult]:
+        """:meth:`repair` for several ``(text, doc id, source)`` documents, with the model's
+        first-pass scoring batched across all of them (when the ranker can: ``rank_many``)."""
+        prepared = [self._prepare(text, doc, source) for text, doc, source in docs]
+        rank_many = getattr(self.ranker, "rank_many", None)
+        if rank_many is not None:
+            busy = [k for k, (_, proposals) in enumerate(prepared) if proposals]
+            ranked = dict(zip(busy, rank_many([prepared[k] for k in busy])))
+        else:
+            ranked = {k: self.ranker.rank(lines, proposals) for k, (lines, proposals) in enumerate(prepared)
+                      if proposals}
+        return [self._finish(text, doc, ranked.get(k, [])) for k, (text, doc, _) in enumerate(docs)]
+
+    def _prepare(self, text: str, doc: str, source: str | None) -> tuple[list[str], list[Proposal]]:
         lines = text.split("\n")
         source_lines = None
         if source is not None:
             source_lines = source.split("\n")
             if len(source_lines) != len(lines):
                 raise ValueError(f"{doc}: the source has {len(source_lines)} line(s), the text {len(lines)}")
-        proposals = self.propose(lines, self.detect(lines, source_lines), source_lines)
-        decisions = self.ranker.rank(lines, proposals) if proposals else []
+        return lines, self.propose(lines, self.detect(lines, source_lines), source_lines)
+
+    def _finish(self, text: str, doc: str, decisions: Sequence[Decision]) -> DocumentResult:
         edits = [Edit(doc, d.span.line, d.best.start, d.best.end, d.best.original, d.best.replacement,
                       d.span.entry_id, d.span.kind, d.score, d.applied,
                       d.runner_up.replacement if d.runner_up else None, d.lm_delta, d.evidence)

@@ -168,10 +168,8 @@ class LMRanker:
         self.max_context_chars = max_context_chars
         self.name = f"lm:{scorer.name}"
 
-    def lm_deltas(self, lines: Sequence[str], proposals: Sequence[Proposal],
-                  contexts: Sequence[str] | None = None) -> list[dict[int, float]]:
-        """For each proposal, candidate index -> logP(with candidate) - logP(as is),
-        each sentence conditioned on the proposal's context text when one is given."""
+    def _jobs(self, lines: Sequence[str], proposals: Sequence[Proposal],
+              contexts: Sequence[str] | None = None) -> list[list[str]]:
         jobs: list[list[str]] = []
         for k, p in enumerate(proposals):
             line = lines[p.span.line - 1]
@@ -180,12 +178,29 @@ class LMRanker:
             left, right = sentence_bounds(line, lo, hi, self.max_context_chars)
             prefix = contexts[k] + "\n" if contexts and contexts[k] else ""
             jobs.append([prefix + line[left : c.start] + c.replacement + line[c.end : right] for c in p.candidates])
-        scores = self.scorer.score_groups(jobs) if jobs else []
-        return [{i: v - vals[0] for i, v in enumerate(vals)} for vals in scores]
+        return jobs
+
+    def lm_deltas(self, lines: Sequence[str], proposals: Sequence[Proposal],
+                  contexts: Sequence[str] | None = None) -> list[dict[int, float]]:
+        """For each proposal, candidate index -> logP(with candidate) - logP(as is),
+        each sentence conditioned on the proposal's context text when one is given."""
+        jobs = self._jobs(lines, proposals, contexts)
+        return _deltas(self.scorer.score_groups(jobs) if jobs else [])
 
     def rank(self, lines: Sequence[str], proposals: Sequence[Proposal]) -> list[Decision]:
+        return self.rank_many([(lines, proposals)])[0]
+
+    def rank_many(self, docs: Sequence[tuple[Sequence[str], Sequence[Proposal]]]) -> list[list[Decision]]:
+        """:meth:`rank` for several documents; the model scores every document's first pass in one call."""
+        jobs = [self._jobs(lines, proposals) for lines, proposals in docs]
+        flat = [g for j in jobs for g in j]
+        values = iter(_deltas(self.scorer.score_groups(flat) if flat else []))
+        return [self._rank(lines, proposals, [next(values) for _ in proposals])
+                for (lines, proposals) in docs]
+
+    def _rank(self, lines: Sequence[str], proposals: Sequence[Proposal],
+              deltas: list[dict[int, float]]) -> list[Decision]:
         evidence = _Evidence(lines, self.config)
-        deltas = self.lm_deltas(lines, proposals)
         statics = [evidence.static(p, lines[p.span.line - 1]) for p in proposals]
         # Pass 1: names fixed confidently on their own, with the sentence that shows the fix.
         confident: list[tuple[str, int, str]] = []  # (canonical, line, fixed sentence)
@@ -227,6 +242,10 @@ class LMRanker:
 
     def _margin(self, p: Proposal) -> float:
         return margin(self.config, p.span.kind)
+
+
+def _deltas(scores: list[list[float]]) -> list[dict[int, float]]:
+    return [{i: v - vals[0] for i, v in enumerate(vals)} for vals in scores]
 
 
 def margin(config: RankConfig, kind: str) -> float:
