@@ -169,14 +169,11 @@ class Worker:
                 source = None  # a segment and its source that do not align line by line: no evidence
             docs.append((seg.text, job.name if parsed.whole else f"{job.name}#{seg.id}", source))
         repairer = self.repairer(source_lang)
-        # The lead switches this to ``repairer.repair_many(docs)`` (model calls batched across documents).
-        out = []
-        for text, doc, source in docs:
-            try:
-                out.append(repairer.repair(text, doc, source=source))
-            except ValueError as exc:  # a --source whose lines do not align with the input
-                raise InputError(str(exc), job.name) from None
-        return out
+        # All segments of a file go to the pipeline at once, so the model's first pass is batched across them.
+        try:
+            return repairer.repair_many(docs)
+        except ValueError as exc:  # a --source whose lines do not align with the input
+            raise InputError(str(exc), job.name) from None
 
 
 class Engine(Protocol):
