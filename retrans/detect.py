@@ -4,14 +4,21 @@ An Aho-Corasick automaton (pyahocorasick) holds the lower-cased forms of the tar
 language. Canonical and admitted forms go in too, marked protected, so that a
 correct longer name ("Mark Rutte") shadows a suspect form inside it; protected
 matches are dropped after overlaps are resolved. A hit counts only at word
-boundaries in any script: the characters either side must not be letters, digits
-or combining marks.
+boundaries (:func:`at_word_boundaries`, chosen per language by :func:`boundary_check`):
+in any script the characters either side must not be letters, digits or combining marks.
+
+Speed: a second automaton holds only the suspect forms. A line where it finds no
+word-bounded hit has no suspect span, whatever the protected forms do, so clean lines
+(most of a news text) cost one scan in C and no Python work per protected hit. The
+pattern table is kept as flat lists (index -> form, entry id, kind), so a compiled
+matcher can be stored and reloaded without building an object per form
+(:mod:`retrans.glossary_cache`).
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import ahocorasick
 
@@ -21,13 +28,10 @@ from .records import MISTRANSLATION, VARIANT, Span
 PROTECTED = "protected"
 # Lower priority number wins when two kinds share one form.
 _KIND_PRIORITY = {PROTECTED: 0, VARIANT: 1, MISTRANSLATION: 2}
+_KINDS = (PROTECTED, VARIANT, MISTRANSLATION)  # kind codes of the pattern table: index in this tuple
 
-
-@dataclass(frozen=True)
-class _Pattern:
-    form: str
-    entry_id: str
-    kind: str
+BoundaryCheck = Callable[[str, int, int], bool]
+"""``check(text, start, end)``: whether a hit ``text[start:end]`` counts as a whole word or name."""
 
 
 def fold(text: str) -> str:
@@ -42,53 +46,114 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or unicodedata.category(ch).startswith("M")
 
 
-class Matcher:
-    """A compiled automaton over the forms of one language of a glossary."""
+def at_word_boundaries(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` neither starts nor ends inside a word (letters, digits, marks, any script)."""
+    if start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
+        return False
+    return not (end < len(text) and _is_word_char(text[end]) and _is_word_char(text[end - 1]))
 
-    def __init__(self, glossary: Glossary, lang: str) -> None:
-        self.lang = lang
-        self._automaton = ahocorasick.Automaton()
-        table: dict[str, _Pattern] = {}
+
+def boundary_check(lang: str) -> BoundaryCheck:
+    """The per-hit boundary rule of ``lang``: word boundaries for every language so far."""
+    return at_word_boundaries
+
+
+class PatternTable:
+    """The forms of one language, deduplicated by folded key: parallel lists indexed by pattern number."""
+
+    def __init__(self, lengths: list[int], forms: list[str], entry_ids: list[str], kinds: list[int],
+                 keys: list[str] | None = None) -> None:
+        self.lengths, self.forms, self.entry_ids, self.kinds = lengths, forms, entry_ids, kinds
+        self.keys = keys  # the folded forms, when built here (not kept in the cache)
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    @classmethod
+    def from_glossary(cls, glossary: Glossary, lang: str) -> PatternTable:
+        """Canonical and admitted forms as protected, then variants, then mistranslations; on a shared
+        key the lower kind priority wins, then the first entry. Folding keeps lengths, so a key's
+        length is its hit's length in the text."""
+        table: dict[str, tuple[str, str, int]] = {}
         for entry, forms in glossary.forms(lang):
-            groups = ((PROTECTED, (forms.canonical, *forms.admitted)),
-                      (VARIANT, forms.variants),
-                      (MISTRANSLATION, forms.mistranslations))
+            groups = ((0, (forms.canonical, *forms.admitted)), (1, forms.variants), (2, forms.mistranslations))
             for kind, items in groups:
                 for form in items:
                     key = fold(form.strip())
                     if not key:
                         continue
                     old = table.get(key)
-                    if old is None or _KIND_PRIORITY[kind] < _KIND_PRIORITY[old.kind]:
-                        table[key] = _Pattern(form, entry.id, kind)
-        for key, pattern in table.items():
-            self._automaton.add_word(key, (len(key), pattern))
-        self.size = len(table)
-        if table:
-            self._automaton.make_automaton()
+                    if old is None or kind < old[2]:
+                        table[key] = (form, entry.id, kind)
+        values = list(table.values())
+        keys = list(table)
+        return cls([len(k) for k in keys], [v[0] for v in values], [v[1] for v in values], [v[2] for v in values],
+                   keys)
+
+
+def build_automata(table: PatternTable) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
+    """Two automata over ``table`` (values: pattern numbers): every form, and the suspect forms only."""
+    every = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    suspect = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    if table.keys is None:
+        raise ValueError("the table has no keys to compile")
+    for i, (key, kind) in enumerate(zip(table.keys, table.kinds)):
+        every.add_word(key, i)
+        if kind:
+            suspect.add_word(key, i)
+    for automaton in (every, suspect):
+        if len(automaton):
+            automaton.make_automaton()
+    return every, suspect
+
+
+class Matcher:
+    """A compiled automaton over the forms of one language of a glossary.
+
+    ``boundary`` decides whether a hit is a whole word (default: :func:`boundary_check` of ``lang``).
+    """
+
+    def __init__(self, glossary: Glossary | None, lang: str, boundary: BoundaryCheck | None = None, *,
+                 compiled: tuple[PatternTable, ahocorasick.Automaton, ahocorasick.Automaton] | None = None) -> None:
+        self.lang = lang
+        self.boundary = boundary or boundary_check(lang)
+        if compiled is None:
+            if glossary is None:
+                raise ValueError("a Matcher needs a glossary or a compiled table")
+            table = PatternTable.from_glossary(glossary, lang)
+            compiled = (table, *build_automata(table))
+        self.table, self._automaton, self._suspect = compiled
+        self.size = len(self.table)
+        self._lengths = self.table.lengths
+
+    def _hits(self, automaton: ahocorasick.Automaton, text: str, folded: str) -> list[tuple[int, int, int]]:
+        """Word-bounded hits (start, end, pattern number) of ``automaton`` in ``text``."""
+        lengths, ok = self._lengths, self.boundary
+        hits = []
+        for end_idx, i in automaton.iter(folded):
+            end = end_idx + 1
+            start = end - lengths[i]
+            if ok(text, start, end):
+                hits.append((start, end, i))
+        return hits
 
     def find(self, text: str, line: int = 1) -> list[Span]:
         """Suspect spans of ``text`` (one line), sorted by start; longest match wins."""
-        if not self.size:
+        if not len(self._suspect):
             return []
         folded = fold(text)
-        hits: list[tuple[int, int, _Pattern]] = []
-        n = len(text)
-        for end_idx, (length, pattern) in self._automaton.iter(folded):
-            start, end = end_idx - length + 1, end_idx + 1
-            if start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
-                continue
-            if end < n and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
-                continue
-            hits.append((start, end, pattern))
-        return [Span(line, s, e, text[s:e], p.entry_id, p.kind, p.form)
-                for s, e, p in select_longest(hits) if p.kind != PROTECTED]
+        if not self._hits(self._suspect, text, folded):
+            return []  # no suspect form here: nothing protected can matter
+        t = self.table
+        hits = self._hits(self._automaton, text, folded)
+        return [Span(line, s, e, text[s:e], t.entry_ids[i], _KINDS[t.kinds[i]], t.forms[i])
+                for s, e, i in select_longest(hits, t.kinds) if t.kinds[i]]
 
 
-def select_longest(hits: list[tuple[int, int, _Pattern]]) -> list[tuple[int, int, _Pattern]]:
-    """Keep non-overlapping hits, longest first, then leftmost, then by kind priority."""
-    order = sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0], _KIND_PRIORITY[h[2].kind]))
-    taken: list[tuple[int, int, _Pattern]] = []
+def select_longest(hits: list[tuple[int, int, int]], kinds: list[int]) -> list[tuple[int, int, int]]:
+    """Keep non-overlapping hits (start, end, pattern), longest first, then leftmost, then by kind priority."""
+    order = sorted(hits, key=lambda h: (h[0] - h[1], h[0], kinds[h[2]]))
+    taken: list[tuple[int, int, int]] = []
     occupied: list[tuple[int, int]] = []
     for hit in order:
         if all(hit[1] <= s or hit[0] >= e for s, e in occupied):

@@ -1,11 +1,22 @@
-"""Compiled glossaries cached as JSON, keyed on the sha256 of the glossary file's bytes.
+"""Glossaries and compiled matchers cached on disk, keyed on content.
 
-Reading a YAML glossary means parsing it and checking the schema: seconds for 10⁵
-entries. The checked result is stored as compact JSON (never pickle) under
-``<cache root>/glossaries/<sha256>.json``, written atomically, so the next load of the
-same bytes skips YAML altogether. A cache file that is unreadable, corrupt or of
-another format version is ignored and rebuilt; a cache folder that cannot be written
-only costs speed. ``$RETRANS_GLOSSARY_CACHE=0`` turns the cache off.
+Reading a YAML glossary means parsing it and checking the schema, and compiling the
+detection automaton means folding and adding every form: seconds each for 10⁵
+entries. Both results are cached under ``<cache root>/glossaries/``:
+
+``<sha256 of the file's bytes>.json``
+    The checked entries of one glossary file as JSON, one entry per line in its
+    canonical form (sorted keys: what :attr:`Glossary.digest` hashes), after a header
+    line with the ids and source lines. Entries are decoded lazily, one when first used.
+``<sha256 of glossary digest, language, retrans version, format>.ac``
+    The matcher of one language of a (merged) glossary: its pattern table as JSON
+    and its two pyahocorasick automata in pyahocorasick's pickle form, read back by an
+    unpickler that accepts nothing but ``ahocorasick.Automaton``.
+
+Every cache file starts with the sha256 of the rest and is checked before use: a
+missing, truncated, corrupt, foreign or stale file is ignored and rebuilt, never used.
+Files are written atomically; a cache folder that cannot be written only costs speed.
+``$RETRANS_GLOSSARY_CACHE=0`` turns the cache off; ``$RETRANS_CACHE`` moves it.
 """
 
 from __future__ import annotations
@@ -14,20 +25,31 @@ import hashlib
 import io
 import json
 import os
+import pickle
+from itertools import repeat
 from pathlib import Path
-from typing import Any
 
+import ahocorasick
+
+from . import __version__
+from .detect import Matcher, PatternTable
 from .errors import InputError, RetransError
 from .formats.glossary_yaml import parse_glossary
-from .formats.text import decode_stream, read_bytes, write_text_atomic
-from .glossary import Entry, Forms, Glossary
+from .formats.text import decode_stream, read_bytes, write_files_atomic
+from .glossary import Glossary, LazyEntry, entry_json
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+MATCHER_FORMAT = 1
 CACHE_ENV = "RETRANS_GLOSSARY_CACHE"
+MATCHER_MIN_ENTRIES = 2_000  # smaller glossaries compile in milliseconds: not worth a cache file
+_CHECK_HEAD = b'{"check":"'  # every file: {"check":"<64 hex>", ... ; the hash covers what follows
+_CHECK_END = len(_CHECK_HEAD) + 64
+_ENTRIES_OPEN = b',"entries":['
+_ENTRIES_CLOSE = b"\n]}\n"
 
 
 def cache_dir() -> Path:
-    """The folder of cached glossaries."""
+    """The folder of cached glossaries and matchers."""
     from .lm import cache_root
 
     return cache_root() / "glossaries"
@@ -38,40 +60,62 @@ def enabled() -> bool:
     return os.environ.get(CACHE_ENV, "1") != "0"
 
 
-def _encode(glossary: Glossary) -> list[Any]:
-    rows = []
-    for e in glossary:
-        line = int(e.source.rsplit(":", 1)[1]) if e.source.rsplit(":", 1)[-1].isdigit() else 0
-        rows.append([e.id, e.kind, e.note, line,
-                     {lang: [f.canonical, f.variants, f.admitted, f.mistranslations, f.cues]
-                      for lang, f in e.forms.items()}])
-    return rows
+def _seal(body: bytes) -> bytes:
+    """``body`` (which must start with ``,``) behind its own sha256."""
+    return _CHECK_HEAD + hashlib.sha256(body).hexdigest().encode("ascii") + b'"' + body
 
 
-def _decode(rows: list[Any], path: str) -> Glossary:
-    entries = []
-    for entry_id, kind, note, line, forms in rows:
-        built = {lang: Forms(c, tuple(v), tuple(a), tuple(m), tuple(q)) for lang, (c, v, a, m, q) in forms.items()}
-        entries.append(Entry(entry_id, kind, note, built, f"{path}:{line}"))
-    return Glossary(entries)
+def _unseal(data: bytes) -> bytes | None:
+    """The body of a sealed file, or ``None`` when its hash does not match."""
+    if not data.startswith(_CHECK_HEAD) or data[_CHECK_END:_CHECK_END + 1] != b'"':
+        return None
+    body = data[_CHECK_END + 1:]
+    if hashlib.sha256(body).hexdigest().encode("ascii") != data[len(_CHECK_HEAD):_CHECK_END]:
+        return None
+    return body
 
 
-def _read_cached(file: Path, key: str, path: str) -> Glossary | None:
+def _read(file: Path) -> bytes | None:
     try:
-        record = json.loads(file.read_text(encoding="utf-8"))
-        if record.get("format") != CACHE_FORMAT or record.get("sha256") != key:
-            return None
-        return _decode(record["entries"], path)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # missing or corrupt: rebuilt by the caller
+        return _unseal(file.read_bytes())
+    except OSError:
+        return None
 
 
-def _write_cached(file: Path, key: str, glossary: Glossary) -> None:
-    record = {"format": CACHE_FORMAT, "sha256": key, "entries": _encode(glossary)}
+def _write(file: Path, data: bytes) -> None:
     try:
-        write_text_atomic(file, json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        write_files_atomic([(file, data)])
     except RetransError:
         pass  # a read-only cache only costs speed
+
+
+# -- glossary files ---------------------------------------------------------------------------------
+
+def _encode_glossary(key: str, glossary: Glossary) -> bytes:
+    entries = list(glossary)
+    lines = [int(e.source.rsplit(":", 1)[1]) if e.source.rsplit(":", 1)[-1].isdigit() else 0 for e in entries]
+    header = json.dumps({"format": CACHE_FORMAT, "sha256": key, "ids": [e.id for e in entries], "lines": lines},
+                        ensure_ascii=False, separators=(",", ":"))
+    body = b"," + header[1:-1].encode("utf-8") + _ENTRIES_OPEN + b"\n"
+    return _seal(body + b",\n".join(entry_json(e) for e in entries) + _ENTRIES_CLOSE)
+
+
+def _decode_glossary(body: bytes, key: str, path: str) -> Glossary | None:
+    head_end = body.find(b"\n")
+    if head_end < 0 or not body[:head_end].endswith(_ENTRIES_OPEN) or not body.endswith(_ENTRIES_CLOSE):
+        return None
+    try:
+        header = json.loads(b"{" + body[1:head_end - len(_ENTRIES_OPEN)] + b"}")
+        if header["format"] != CACHE_FORMAT or header["sha256"] != key:
+            return None
+        ids, lines = header["ids"], header["lines"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    inner = body[head_end + 1:-len(_ENTRIES_CLOSE)]
+    rows = inner.split(b",\n") if inner else []
+    if not (len(rows) == len(ids) == len(lines) == len(set(ids))):
+        return None
+    return Glossary.lazy(dict(zip(ids, map(LazyEntry, rows, repeat(path), lines))))
 
 
 def load_glossary_file(path: str | Path, use_cache: bool | None = None) -> Glossary:
@@ -82,7 +126,8 @@ def load_glossary_file(path: str | Path, use_cache: bool | None = None) -> Gloss
     use_cache = enabled() if use_cache is None else use_cache
     file = cache_dir() / f"{key}.json" if use_cache else None
     if file is not None:
-        cached = _read_cached(file, key, name)
+        body = _read(file)
+        cached = _decode_glossary(body, key, name) if body is not None else None
         if cached is not None:
             return cached
     text, _ = decode_stream(io.BytesIO(data), name, encoding_option=False)
@@ -90,5 +135,73 @@ def load_glossary_file(path: str | Path, use_cache: bool | None = None) -> Gloss
         raise InputError("file is empty", name)
     glossary = parse_glossary(text, name)
     if file is not None:
-        _write_cached(file, key, glossary)
+        _write(file, _encode_glossary(key, glossary))
     return glossary
+
+
+# -- compiled matchers ------------------------------------------------------------------------------
+
+class _AutomatonUnpickler(pickle.Unpickler):
+    """Unpickles pyahocorasick automata and refuses every other global."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if (module, name) == ("ahocorasick", "Automaton"):
+            return ahocorasick.Automaton
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a matcher cache")
+
+
+def matcher_key(glossary: Glossary, lang: str) -> str:
+    """What a compiled matcher depends on: the glossary's content, the language, retrans and the format."""
+    return hashlib.sha256(f"{MATCHER_FORMAT}|{__version__}|{lang}|{glossary.digest}".encode()).hexdigest()
+
+
+def _encode_matcher(key: str, matcher: Matcher) -> bytes:
+    t = matcher.table
+    blobs = [pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL) for a in (matcher._automaton, matcher._suspect)]
+    header = json.dumps({"format": MATCHER_FORMAT, "key": key, "lengths": t.lengths, "forms": t.forms,
+                         "entry_ids": t.entry_ids, "kinds": "".join(map(str, t.kinds)),
+                         "blobs": [len(b) for b in blobs]}, ensure_ascii=False, separators=(",", ":"))
+    return _seal(b"," + header[1:].encode("utf-8") + b"\n" + b"".join(blobs))
+
+
+def _decode_matcher(body: bytes, key: str, lang: str) -> Matcher | None:
+    head_end = body.find(b"\n")
+    try:
+        header = json.loads(b"{" + body[1:head_end])
+        if head_end < 0 or header["format"] != MATCHER_FORMAT or header["key"] != key:
+            return None
+        lengths, forms, ids, kinds = header["lengths"], header["forms"], header["entry_ids"], header["kinds"]
+        sizes = header["blobs"]
+        if not (len(lengths) == len(forms) == len(ids) == len(kinds)) or len(sizes) != 2 \
+                or head_end + 1 + sum(sizes) != len(body):
+            return None
+        start = head_end + 1
+        automata = []
+        for size in sizes:
+            automata.append(_AutomatonUnpickler(io.BytesIO(body[start:start + size])).load())
+            start += size
+        table = PatternTable(lengths, forms, ids, [int(k) for k in kinds])
+    except (ValueError, KeyError, TypeError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+    if not all(isinstance(a, ahocorasick.Automaton) for a in automata):
+        return None
+    return Matcher(None, lang, compiled=(table, automata[0], automata[1]))
+
+
+def load_matcher(glossary: Glossary, lang: str, use_cache: bool | None = None,
+                 min_entries: int = MATCHER_MIN_ENTRIES) -> Matcher:
+    """The :class:`Matcher` of ``lang`` for ``glossary``: from the cache when it is on and holds it
+    (checked), else compiled, and then stored for next time (glossaries of ``min_entries`` or more)."""
+    use_cache = enabled() if use_cache is None else use_cache
+    if not use_cache or len(glossary) < min_entries:
+        return Matcher(glossary, lang)
+    key = matcher_key(glossary, lang)
+    file = cache_dir() / f"{key}.ac"
+    body = _read(file)
+    if body is not None:
+        matcher = _decode_matcher(body, key, lang)
+        if matcher is not None:
+            return matcher
+    matcher = Matcher(glossary, lang)
+    _write(file, _encode_matcher(key, matcher))
+    return matcher
