@@ -7,11 +7,12 @@ matches are dropped after overlaps are resolved. A hit counts only at word
 boundaries (:func:`at_word_boundaries`, chosen per language by :func:`boundary_check`):
 in any script the characters either side must not be letters, digits or combining marks.
 
-Speed: a second automaton holds only the suspect forms. A line where it finds no
-word-bounded hit has no suspect span, whatever the protected forms do, so clean lines
-(most of a news text) cost one scan in C and no Python work per protected hit. The
-pattern table is kept as flat lists (index -> form, entry id, kind), so a compiled
-matcher can be stored and reloaded without building an object per form
+Speed: the forms are split over two automata, suspect (variants, mistranslations) and
+protected. A line where the suspect one finds no word-bounded hit has no suspect span,
+whatever the protected forms do, so clean lines (most of a news text) cost one scan in C
+and no Python work per protected hit; only the other lines are scanned for protected
+forms. The pattern table is kept as flat lists (index -> form, entry id, kind), so a
+compiled matcher can be stored and reloaded without building an object per form
 (:mod:`retrans.glossary_cache`).
 """
 
@@ -61,7 +62,7 @@ def boundary_check(lang: str) -> BoundaryCheck:
 class PatternTable:
     """The forms of one language, deduplicated by folded key: parallel lists indexed by pattern number."""
 
-    def __init__(self, lengths: list[int], forms: list[str], entry_ids: list[str], kinds: list[int],
+    def __init__(self, lengths: list[int], forms: list[str], entry_ids: list[str], kinds: bytes,
                  keys: list[str] | None = None) -> None:
         self.lengths, self.forms, self.entry_ids, self.kinds = lengths, forms, entry_ids, kinds
         self.keys = keys  # the folded forms, when built here (not kept in the cache)
@@ -87,24 +88,22 @@ class PatternTable:
                         table[key] = (form, entry.id, kind)
         values = list(table.values())
         keys = list(table)
-        return cls([len(k) for k in keys], [v[0] for v in values], [v[1] for v in values], [v[2] for v in values],
-                   keys)
+        return cls([len(k) for k in keys], [v[0] for v in values], [v[1] for v in values],
+                   bytes(v[2] for v in values), keys)
 
 
 def build_automata(table: PatternTable) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
-    """Two automata over ``table`` (values: pattern numbers): every form, and the suspect forms only."""
-    every = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    """Two automata over ``table`` (values: pattern numbers): the protected forms, and the suspect ones."""
+    protected = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     suspect = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     if table.keys is None:
         raise ValueError("the table has no keys to compile")
     for i, (key, kind) in enumerate(zip(table.keys, table.kinds)):
-        every.add_word(key, i)
-        if kind:
-            suspect.add_word(key, i)
-    for automaton in (every, suspect):
+        (suspect if kind else protected).add_word(key, i)
+    for automaton in (protected, suspect):
         if len(automaton):
             automaton.make_automaton()
-    return every, suspect
+    return protected, suspect
 
 
 class Matcher:
@@ -122,7 +121,7 @@ class Matcher:
                 raise ValueError("a Matcher needs a glossary or a compiled table")
             table = PatternTable.from_glossary(glossary, lang)
             compiled = (table, *build_automata(table))
-        self.table, self._automaton, self._suspect = compiled
+        self.table, self._protected, self._suspect = compiled
         self.size = len(self.table)
         self._lengths = self.table.lengths
 
@@ -142,15 +141,17 @@ class Matcher:
         if not len(self._suspect):
             return []
         folded = fold(text)
-        if not self._hits(self._suspect, text, folded):
+        hits = self._hits(self._suspect, text, folded)
+        if not hits:
             return []  # no suspect form here: nothing protected can matter
+        if len(self._protected):
+            hits += self._hits(self._protected, text, folded)
         t = self.table
-        hits = self._hits(self._automaton, text, folded)
         return [Span(line, s, e, text[s:e], t.entry_ids[i], _KINDS[t.kinds[i]], t.forms[i])
                 for s, e, i in select_longest(hits, t.kinds) if t.kinds[i]]
 
 
-def select_longest(hits: list[tuple[int, int, int]], kinds: list[int]) -> list[tuple[int, int, int]]:
+def select_longest(hits: list[tuple[int, int, int]], kinds: bytes) -> list[tuple[int, int, int]]:
     """Keep non-overlapping hits (start, end, pattern), longest first, then leftmost, then by kind priority."""
     order = sorted(hits, key=lambda h: (h[0] - h[1], h[0], kinds[h[2]]))
     taken: list[tuple[int, int, int]] = []

@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 ENTRY_KINDS = ("person", "place", "org", "event", "other")
@@ -72,26 +73,30 @@ def entry_json(entry: Entry) -> bytes:
     return json.dumps(entry.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-class LazyEntry:
-    """An entry kept as its canonical JSON until first used (glossaries read from the cache)."""
+class StoredEntries:
+    """Entries of one file kept as their canonical JSON rows until used (glossaries read from the cache)."""
 
-    __slots__ = ("row", "path", "line")
+    __slots__ = ("rows", "lines", "path")
 
-    def __init__(self, row: bytes, path: str, line: int) -> None:
-        self.row, self.path, self.line = row, path, line
+    def __init__(self, rows: list[bytes], lines: list[int], path: str) -> None:
+        self.rows, self.lines, self.path = rows, lines, path
 
-    def load(self) -> Entry:
-        return Entry.from_dict(json.loads(self.row), f"{self.path}:{self.line}")
+    def load(self, i: int) -> Entry:
+        return Entry.from_dict(json.loads(self.rows[i]), f"{self.path}:{self.lines[i]}")
+
+    def slots(self, ids: list[str]) -> dict[str, tuple[StoredEntries, int]]:
+        """``{id: (self, row number)}``, built without a Python call per entry."""
+        return dict(zip(ids, zip(repeat(self), range(len(ids)))))
 
 
-_Slot = Entry | LazyEntry
+_Slot = Entry | tuple[StoredEntries, int]
 
 
 class Glossary:
     """An ordered collection of entries with lookups by id and language.
 
-    Entries may be held lazily (:class:`LazyEntry`): each is decoded on first access, so a
-    10⁵-entry glossary from the cache is ready without building 10⁵ objects.
+    Entries may be held lazily (a :class:`StoredEntries` and a row number): each is decoded on
+    first access, so a 10⁵-entry glossary from the cache is ready without building 10⁵ objects.
     """
 
     def __init__(self, entries: Iterable[Entry] = (), digest: str | None = None) -> None:
@@ -101,15 +106,15 @@ class Glossary:
         self._digest = digest
 
     @classmethod
-    def lazy(cls, slots: dict[str, LazyEntry], digest: str | None = None) -> Glossary:
-        """A glossary over ``{id: LazyEntry}`` (taken, not copied), decoded entry by entry on use."""
+    def lazy(cls, slots: dict[str, tuple[StoredEntries, int]], digest: str | None = None) -> Glossary:
+        """A glossary over ``{id: (stored entries, row)}`` (taken, not copied), decoded entry by entry on use."""
         out = cls(digest=digest)
         out._entries = slots  # type: ignore[assignment]
         return out
 
     def _load(self, entry_id: str, slot: _Slot) -> Entry:
-        if type(slot) is LazyEntry:
-            slot = self._entries[entry_id] = slot.load()
+        if type(slot) is tuple:
+            slot = self._entries[entry_id] = slot[0].load(slot[1])
         return slot  # type: ignore[return-value]
 
     def add(self, entry: Entry) -> None:
@@ -159,13 +164,9 @@ class Glossary:
         contribute their stored canonical JSON, so no entry is decoded for it.
         """
         if self._digest is None:
-            h = hashlib.sha256(b"[")
-            for k, slot in enumerate(self._entries.values()):
-                if k:
-                    h.update(b", ")
-                h.update(slot.row if type(slot) is LazyEntry else entry_json(slot))  # type: ignore[union-attr,arg-type]
-            h.update(b"]")
-            self._digest = h.hexdigest()
+            rows = [s[0].rows[s[1]] if type(s) is tuple else entry_json(s)  # type: ignore[union-attr,arg-type]
+                    for s in self._entries.values()]
+            self._digest = hashlib.sha256(b"[" + b", ".join(rows) + b"]").hexdigest()
         return self._digest
 
     def to_dict(self) -> dict[str, Any]:
@@ -176,9 +177,10 @@ class Glossary:
         """Concatenate glossaries (lazy entries stay lazy); a repeated id is an error."""
         out = cls()
         for g in glossaries:
-            for entry_id, slot in g._entries.items():
-                if entry_id in out._entries:
-                    first, second = out[entry_id].source, g[entry_id].source
-                    raise ValueError(f"entry id {entry_id!r} defined twice ({first} and {second})")
-                out._entries[entry_id] = slot
+            twice = out._entries.keys() & g._entries.keys()
+            if twice:
+                entry_id = next(i for i in g._entries if i in twice)
+                first, second = out[entry_id].source, g[entry_id].source
+                raise ValueError(f"entry id {entry_id!r} defined twice ({first} and {second})")
+            out._entries.update(g._entries)
         return out

@@ -7,7 +7,7 @@ entries. Both results are cached under ``<cache root>/glossaries/``:
 ``<sha256 of the file's bytes>.json``
     The checked entries of one glossary file as JSON, one entry per line in its
     canonical form (sorted keys: what :attr:`Glossary.digest` hashes), after a header
-    line with the ids and source lines. Entries are decoded lazily, one when first used.
+    line with the ids and source lines. Entries are decoded lazily, each when first used.
 ``<sha256 of glossary digest, language, retrans version, format>.ac``
     The matcher of one language of a (merged) glossary: its pattern table as JSON
     and its two pyahocorasick automata in pyahocorasick's pickle form, read back by an
@@ -26,7 +26,6 @@ import io
 import json
 import os
 import pickle
-from itertools import repeat
 from pathlib import Path
 
 import ahocorasick
@@ -36,7 +35,7 @@ from .detect import Matcher, PatternTable
 from .errors import InputError, RetransError
 from .formats.glossary_yaml import parse_glossary
 from .formats.text import decode_stream, read_bytes, write_files_atomic
-from .glossary import Glossary, LazyEntry, entry_json
+from .glossary import Glossary, StoredEntries, entry_json
 
 CACHE_FORMAT = 2
 MATCHER_FORMAT = 1
@@ -60,26 +59,25 @@ def enabled() -> bool:
     return os.environ.get(CACHE_ENV, "1") != "0"
 
 
+_BODY = _CHECK_END + 1  # where the checked body starts
+
+
 def _seal(body: bytes) -> bytes:
     """``body`` (which must start with ``,``) behind its own sha256."""
     return _CHECK_HEAD + hashlib.sha256(body).hexdigest().encode("ascii") + b'"' + body
 
 
-def _unseal(data: bytes) -> bytes | None:
-    """The body of a sealed file, or ``None`` when its hash does not match."""
-    if not data.startswith(_CHECK_HEAD) or data[_CHECK_END:_CHECK_END + 1] != b'"':
-        return None
-    body = data[_CHECK_END + 1:]
-    if hashlib.sha256(body).hexdigest().encode("ascii") != data[len(_CHECK_HEAD):_CHECK_END]:
-        return None
-    return body
-
-
 def _read(file: Path) -> bytes | None:
+    """A sealed file's bytes (body from ``_BODY``) when its hash matches, else ``None``; never copied."""
     try:
-        return _unseal(file.read_bytes())
+        data = file.read_bytes()
     except OSError:
         return None
+    if not data.startswith(_CHECK_HEAD) or data[_CHECK_END:_BODY] != b'"':
+        return None
+    if hashlib.sha256(memoryview(data)[_BODY:]).hexdigest().encode("ascii") != data[len(_CHECK_HEAD):_CHECK_END]:
+        return None
+    return data
 
 
 def _write(file: Path, data: bytes) -> None:
@@ -100,22 +98,28 @@ def _encode_glossary(key: str, glossary: Glossary) -> bytes:
     return _seal(body + b",\n".join(entry_json(e) for e in entries) + _ENTRIES_CLOSE)
 
 
-def _decode_glossary(body: bytes, key: str, path: str) -> Glossary | None:
-    head_end = body.find(b"\n")
-    if head_end < 0 or not body[:head_end].endswith(_ENTRIES_OPEN) or not body.endswith(_ENTRIES_CLOSE):
+def _decode_glossary(data: bytes, key: str, path: str) -> Glossary | None:
+    head_end = data.find(b"\n")
+    if head_end < 0 or not data.endswith(_ENTRIES_CLOSE) \
+            or data[head_end - len(_ENTRIES_OPEN):head_end] != _ENTRIES_OPEN:
         return None
     try:
-        header = json.loads(b"{" + body[1:head_end - len(_ENTRIES_OPEN)] + b"}")
+        header = json.loads(b"{" + data[_BODY + 1:head_end - len(_ENTRIES_OPEN)] + b"}")
         if header["format"] != CACHE_FORMAT or header["sha256"] != key:
             return None
         ids, lines = header["ids"], header["lines"]
     except (ValueError, KeyError, TypeError):
         return None
-    inner = body[head_end + 1:-len(_ENTRIES_CLOSE)]
-    rows = inner.split(b",\n") if inner else []
-    if not (len(rows) == len(ids) == len(lines) == len(set(ids))):
+    if len(data) == head_end + 1 + len(_ENTRIES_CLOSE):
+        rows = []
+    else:  # split the whole file (no copy of the body), then cut the header and the closing off
+        rows = data.split(b",\n")
+        rows[0] = rows[0][head_end + 1:]
+        rows[-1] = rows[-1][:-len(_ENTRIES_CLOSE)]
+    if not (len(rows) == len(ids) == len(lines)):
         return None
-    return Glossary.lazy(dict(zip(ids, map(LazyEntry, rows, repeat(path), lines))))
+    slots = StoredEntries(rows, lines, path).slots(ids)
+    return Glossary.lazy(slots) if len(slots) == len(ids) else None
 
 
 def load_glossary_file(path: str | Path, use_cache: bool | None = None) -> Glossary:
@@ -126,8 +130,8 @@ def load_glossary_file(path: str | Path, use_cache: bool | None = None) -> Gloss
     use_cache = enabled() if use_cache is None else use_cache
     file = cache_dir() / f"{key}.json" if use_cache else None
     if file is not None:
-        body = _read(file)
-        cached = _decode_glossary(body, key, name) if body is not None else None
+        stored = _read(file)
+        cached = _decode_glossary(stored, key, name) if stored is not None else None
         if cached is not None:
             return cached
     text, _ = decode_stream(io.BytesIO(data), name, encoding_option=False)
@@ -157,30 +161,36 @@ def matcher_key(glossary: Glossary, lang: str) -> str:
 
 def _encode_matcher(key: str, matcher: Matcher) -> bytes:
     t = matcher.table
-    blobs = [pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL) for a in (matcher._automaton, matcher._suspect)]
+    blobs = [pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL) for a in (matcher._protected, matcher._suspect)]
     header = json.dumps({"format": MATCHER_FORMAT, "key": key, "lengths": t.lengths, "forms": t.forms,
-                         "entry_ids": t.entry_ids, "kinds": "".join(map(str, t.kinds)),
+                         "entry_ids": t.entry_ids, "kinds": t.kinds.hex(),
                          "blobs": [len(b) for b in blobs]}, ensure_ascii=False, separators=(",", ":"))
     return _seal(b"," + header[1:].encode("utf-8") + b"\n" + b"".join(blobs))
 
 
-def _decode_matcher(body: bytes, key: str, lang: str) -> Matcher | None:
-    head_end = body.find(b"\n")
+def _decode_matcher(data: bytes, key: str, lang: str) -> Matcher | None:
+    head_end = data.find(b"\n")
     try:
-        header = json.loads(b"{" + body[1:head_end])
-        if head_end < 0 or header["format"] != MATCHER_FORMAT or header["key"] != key:
+        if head_end < 0:
             return None
-        lengths, forms, ids, kinds = header["lengths"], header["forms"], header["entry_ids"], header["kinds"]
+        header = json.loads(b"{" + data[_BODY + 1:head_end])
+        if header["format"] != MATCHER_FORMAT or header["key"] != key:
+            return None
+        lengths, forms, ids = header["lengths"], header["forms"], header["entry_ids"]
+        kinds = bytes.fromhex(header["kinds"])
         sizes = header["blobs"]
         if not (len(lengths) == len(forms) == len(ids) == len(kinds)) or len(sizes) != 2 \
-                or head_end + 1 + sum(sizes) != len(body):
+                or head_end + 1 + sum(sizes) != len(data) or max(kinds, default=0) > 2:
             return None
-        start = head_end + 1
+        stream = io.BytesIO(data)  # shares the bytes: no copy
+        stream.seek(head_end + 1)
         automata = []
         for size in sizes:
-            automata.append(_AutomatonUnpickler(io.BytesIO(body[start:start + size])).load())
-            start += size
-        table = PatternTable(lengths, forms, ids, [int(k) for k in kinds])
+            start = stream.tell()
+            automata.append(_AutomatonUnpickler(stream).load())
+            if stream.tell() != start + size:
+                return None
+        table = PatternTable(lengths, forms, ids, kinds)
     except (ValueError, KeyError, TypeError, pickle.UnpicklingError, EOFError, AttributeError):
         return None
     if not all(isinstance(a, ahocorasick.Automaton) for a in automata):
@@ -197,9 +207,9 @@ def load_matcher(glossary: Glossary, lang: str, use_cache: bool | None = None,
         return Matcher(glossary, lang)
     key = matcher_key(glossary, lang)
     file = cache_dir() / f"{key}.ac"
-    body = _read(file)
-    if body is not None:
-        matcher = _decode_matcher(body, key, lang)
+    data = _read(file)
+    if data is not None:
+        matcher = _decode_matcher(data, key, lang)
         if matcher is not None:
             return matcher
     matcher = Matcher(glossary, lang)
