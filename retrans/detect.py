@@ -18,7 +18,9 @@ compiled matcher can be stored and reloaded without building an object per form
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 
 import ahocorasick
@@ -31,6 +33,7 @@ PROTECTED = "protected"
 _KIND_PRIORITY = {PROTECTED: 0, VARIANT: 1, MISTRANSLATION: 2}
 _KINDS = (PROTECTED, VARIANT, MISTRANSLATION)  # kind codes of the pattern table: index in this tuple
 
+_TOKEN = re.compile(r"[^\W_]+")  # runs of letters and digits (str.isalnum), any script
 BoundaryCheck = Callable[[str, int, int], bool]
 """``check(text, start, end)``: whether a hit ``text[start:end]`` counts as a whole word or name."""
 
@@ -92,18 +95,97 @@ class PatternTable:
                    bytes(v[2] for v in values), keys)
 
 
-def build_automata(table: PatternTable) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton]:
-    """Two automata over ``table`` (values: pattern numbers): the protected forms, and the suspect ones."""
+def _touches(keys: list[str], local: bool) -> Callable[[str], bool]:
+    """A test of whether a string, found in a line, could overlap a hit of one of ``keys`` not longer
+    than itself: it contains one, or one of its proper ends is the start of one, or vice versa.
+    ``local``: hits start and end only at word boundaries (:func:`at_word_boundaries`), so an
+    overlap can only begin or end where the string itself has one."""
+    fwd = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    rev = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for key in keys:
+        fwd.add_word(key, len(key))
+        rev.add_word(key[::-1], 0)
+    fwd.make_automaton()
+
+    def touches(p: str) -> bool:
+        if any(not local or at_word_boundaries(p, end + 1 - size, end + 1) for end, size in fwd.iter(p)):
+            return True
+        r, n = p[::-1], len(p)
+        return any((fwd.match(p[i:]) or rev.match(r[n - i:])) for i in range(1, n)
+                   if not local or at_word_boundaries(p, i, i))
+
+    return touches
+
+
+def relevant_protected(table: PatternTable, boundary: BoundaryCheck = at_word_boundaries) -> list[int]:
+    """The protected patterns that can change which suspect spans a line yields.
+
+    Overlaps are settled longest first, so a hit can only block (or free, by being
+    blocked) hits no longer than itself, and two hits overlap in a line only where their
+    keys overlap. Starting from the suspect keys, a protected key is kept when it
+    could overlap a kept key no longer than itself, until nothing changes. The others
+    (most canonical forms of a large glossary) can never touch a suspect span: leaving
+    them out of the automaton gives the same spans with far fewer hits to check. With
+    :func:`at_word_boundaries` overlaps can only start or end at a word boundary inside a key;
+    with any other ``boundary`` rule, every position counts.
+    """
+    keys = table.keys or []
+    frontier = [k for k, kind in zip(keys, table.kinds) if kind]
+    left = [i for i, kind in enumerate(table.kinds) if not kind]
+    kept: list[int] = []
+    while frontier and left:
+        touches = _touches(frontier, boundary is at_word_boundaries)
+        hit = [i for i in left if touches(keys[i])]
+        if not hit:
+            break
+        kept += hit
+        taken = set(hit)
+        left = [i for i in left if i not in taken]
+        frontier = [keys[i] for i in hit]
+    return sorted(kept)
+
+
+def anchor_words(table: PatternTable, boundary: BoundaryCheck = at_word_boundaries) -> frozenset[str] | None:
+    """One word (run of letters and digits) of each suspect key, the rarest among all keys: a line
+    none of whose words is one of these has no suspect hit.
+
+    Exact for :func:`at_word_boundaries`: a hit can neither start nor end inside a word of the
+    line, so every word of the key is a word of the line. ``None`` (check every line) for
+    another boundary rule or a key without a letter or digit.
+    """
+    if boundary is not at_word_boundaries or table.keys is None:
+        return None
+    words = [_TOKEN.findall(key) for key in table.keys]
+    freq = Counter(w for ws in words for w in set(ws))
+    out = set()
+    for ws, kind in zip(words, table.kinds):
+        if kind:
+            if not ws:
+                return None
+            out.add(min(ws, key=lambda w: (freq[w], -len(w), w)))
+    return frozenset(out)
+
+
+def build_automata(table: PatternTable, boundary: BoundaryCheck = at_word_boundaries,
+                   ) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton, frozenset[str] | None]:
+    """Two automata over ``table`` (values: pattern numbers), the protected forms that can touch a
+    suspect one (:func:`relevant_protected`) and the suspect forms, and the suspect :func:`anchor_words`."""
     protected = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     suspect = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     if table.keys is None:
         raise ValueError("the table has no keys to compile")
     for i, (key, kind) in enumerate(zip(table.keys, table.kinds)):
-        (suspect if kind else protected).add_word(key, i)
+        if kind:
+            suspect.add_word(key, i)
+    for i in relevant_protected(table, boundary):
+        protected.add_word(table.keys[i], i)
     for automaton in (protected, suspect):
         if len(automaton):
             automaton.make_automaton()
-    return protected, suspect
+    return protected, suspect, anchor_words(table, boundary)
+
+
+Compiled = tuple[PatternTable, ahocorasick.Automaton, ahocorasick.Automaton, "frozenset[str] | None"]
 
 
 class Matcher:
@@ -113,15 +195,15 @@ class Matcher:
     """
 
     def __init__(self, glossary: Glossary | None, lang: str, boundary: BoundaryCheck | None = None, *,
-                 compiled: tuple[PatternTable, ahocorasick.Automaton, ahocorasick.Automaton] | None = None) -> None:
+                 compiled: Compiled | None = None) -> None:
         self.lang = lang
         self.boundary = boundary or boundary_check(lang)
         if compiled is None:
             if glossary is None:
                 raise ValueError("a Matcher needs a glossary or a compiled table")
             table = PatternTable.from_glossary(glossary, lang)
-            compiled = (table, *build_automata(table))
-        self.table, self._protected, self._suspect = compiled
+            compiled = (table, *build_automata(table, self.boundary))
+        self.table, self._protected, self._suspect, self._anchors = compiled
         self.size = len(self.table)
         self._lengths = self.table.lengths
 
@@ -141,6 +223,8 @@ class Matcher:
         if not len(self._suspect):
             return []
         folded = fold(text)
+        if self._anchors is not None and self._anchors.isdisjoint(_TOKEN.findall(folded)):
+            return []  # no word of the line is the anchor of a suspect form
         hits = self._hits(self._suspect, text, folded)
         if not hits:
             return []  # no suspect form here: nothing protected can matter

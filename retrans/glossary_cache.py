@@ -38,7 +38,7 @@ from .formats.text import decode_stream, read_bytes, write_files_atomic
 from .glossary import Glossary, StoredEntries, entry_json
 
 CACHE_FORMAT = 2
-MATCHER_FORMAT = 1
+MATCHER_FORMAT = 3
 CACHE_ENV = "RETRANS_GLOSSARY_CACHE"
 MATCHER_MIN_ENTRIES = 2_000  # smaller glossaries compile in milliseconds: not worth a cache file
 _CHECK_HEAD = b'{"check":"'  # every file: {"check":"<64 hex>", ... ; the hash covers what follows
@@ -164,6 +164,7 @@ def _encode_matcher(key: str, matcher: Matcher) -> bytes:
     blobs = [pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL) for a in (matcher._protected, matcher._suspect)]
     header = json.dumps({"format": MATCHER_FORMAT, "key": key, "lengths": t.lengths, "forms": t.forms,
                          "entry_ids": t.entry_ids, "kinds": t.kinds.hex(),
+                         "anchors": None if matcher._anchors is None else sorted(matcher._anchors),
                          "blobs": [len(b) for b in blobs]}, ensure_ascii=False, separators=(",", ":"))
     return _seal(b"," + header[1:].encode("utf-8") + b"\n" + b"".join(blobs))
 
@@ -178,6 +179,7 @@ def _decode_matcher(data: bytes, key: str, lang: str) -> Matcher | None:
             return None
         lengths, forms, ids = header["lengths"], header["forms"], header["entry_ids"]
         kinds = bytes.fromhex(header["kinds"])
+        words = header["anchors"]
         sizes = header["blobs"]
         if not (len(lengths) == len(forms) == len(ids) == len(kinds)) or len(sizes) != 2 \
                 or head_end + 1 + sum(sizes) != len(data) or max(kinds, default=0) > 2:
@@ -195,7 +197,7 @@ def _decode_matcher(data: bytes, key: str, lang: str) -> Matcher | None:
         return None
     if not all(isinstance(a, ahocorasick.Automaton) for a in automata):
         return None
-    return Matcher(None, lang, compiled=(table, automata[0], automata[1]))
+    return Matcher(None, lang, compiled=(table, automata[0], automata[1], None if words is None else frozenset(words)))
 
 
 def load_matcher(glossary: Glossary, lang: str, use_cache: bool | None = None,
