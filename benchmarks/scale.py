@@ -378,6 +378,7 @@ def main() -> int:
     ap.add_argument("--workers-entries", type=int, default=1_000, help="glossary size of the CLI workers runs")
     ap.add_argument("--no-model", action="store_true")
     ap.add_argument("--no-workers", action="store_true")
+    ap.add_argument("--only-model", action="store_true", help="run the model column alone, into the saved results")
     ap.add_argument("--child", choices=["load", "naive", "retrans", "model"], help=argparse.SUPPRESS)
     ap.add_argument("--files", nargs="*", default=[], help=argparse.SUPPRESS)
     ap.add_argument("--budget", type=float, default=20.0, help=argparse.SUPPRESS)
@@ -387,6 +388,18 @@ def main() -> int:
         _child(args)
         return 0
     docs = corpus(args.mb)
+    out_file = BUILD / "results.json"
+    if args.only_model:
+        results = json.loads(out_file.read_text(encoding="utf-8")) if out_file.exists() else {"sizes": {}}
+        with tempfile.TemporaryDirectory() as cache:
+            env = {**os.environ, "RETRANS_CACHE": cache, "PYTHONPATH": str(ROOT)}
+            size = max(args.sizes)
+            extra = ["--lines", str(args.model_lines)]
+            results["model"] = run_child("model", glossary_files(size), args.mb, env, extra, lock=True)
+            results["model"]["entries"] = size
+        out_file.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        print(table(results))
+        return 0
     results: dict = {"uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
                      "corpus": {"docs": len(docs), "mb": sum(p.stat().st_size for p in docs) / 1e6}, "sizes": {}}
     print(f"corpus: {results['corpus']['docs']} documents, {results['corpus']['mb']:.1f} MB; "
@@ -405,6 +418,8 @@ def main() -> int:
             row["retrans"] = run_child("retrans", files, args.mb, env, ["--budget", str(args.fuzzy_budget)])
             row["speedup"] = row["retrans"]["repair_mb_s"] / row["naive"]["mb_s"]
             results["sizes"][size] = row
+            BUILD.mkdir(parents=True, exist_ok=True)
+            out_file.write_text(json.dumps(results, indent=2), encoding="utf-8")  # partial results survive
             print(f"  {size:,} entries done", file=sys.stderr)
         big = glossary_files(max(args.sizes))
         if not args.no_model:
@@ -413,8 +428,7 @@ def main() -> int:
         if not args.no_workers:
             results["workers"] = run_workers(glossary_files(args.workers_entries), docs[:args.workers_docs], env)
             results["workers"]["entries"] = args.workers_entries
-    BUILD.mkdir(parents=True, exist_ok=True)
-    (BUILD / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    out_file.write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(table(results))
     return 0
 
