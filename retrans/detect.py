@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -145,53 +146,63 @@ def relevant_protected(table: PatternTable, boundary: BoundaryCheck = at_word_bo
     return sorted(kept)
 
 
-def anchor_words(table: PatternTable, boundary: BoundaryCheck = at_word_boundaries) -> frozenset[str] | None:
-    """One word (run of letters and digits) of each suspect key, the rarest among all keys: a line
-    none of whose words is one of these has no suspect hit.
+def anchor_index(table: PatternTable, patterns: list[int],
+                 boundary: BoundaryCheck = at_word_boundaries) -> dict[str, list[int]] | None:
+    """``{anchor word: [pattern, ...]}``: each of ``patterns`` under one of its words (runs of letters
+    and digits), the rarest among all keys.
 
-    Exact for :func:`at_word_boundaries`: a hit can neither start nor end inside a word of the
-    line, so every word of the key is a word of the line. ``None`` (check every line) for
-    another boundary rule or a key without a letter or digit.
+    With :func:`at_word_boundaries` a hit can neither start nor end inside a word of the line, so
+    every word of a key is a word of the line where it is found: only the patterns filed under
+    the line's words can hit. ``None`` for another boundary rule or a key without a letter or
+    digit (then the automaton scans every line).
     """
-    if boundary is not at_word_boundaries or table.keys is None:
+    keys = table.keys
+    if boundary is not at_word_boundaries or keys is None:
         return None
-    words = [_TOKEN.findall(key) for key in table.keys]
-    freq = Counter(w for ws in words for w in set(ws))
-    out = set()
-    for ws, kind in zip(words, table.kinds):
-        if kind:
-            if not ws:
-                return None
-            out.add(min(ws, key=lambda w: (freq[w], -len(w), w)))
-    return frozenset(out)
+    words = {i: _TOKEN.findall(keys[i]) for i in patterns}
+    if not all(words.values()):
+        return None
+    freq = Counter(w for k in keys for w in set(_TOKEN.findall(k)))
+    out: dict[str, list[int]] = {}
+    for i, ws in words.items():
+        out.setdefault(min(ws, key=lambda w: (freq[w], -len(w), w)), []).append(i)
+    return out
 
 
-def build_automata(table: PatternTable, boundary: BoundaryCheck = at_word_boundaries,
-                   ) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton, frozenset[str] | None]:
-    """Two automata over ``table`` (values: pattern numbers), the protected forms that can touch a
-    suspect one (:func:`relevant_protected`) and the suspect forms, and the suspect :func:`anchor_words`."""
-    protected = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-    suspect = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-    if table.keys is None:
-        raise ValueError("the table has no keys to compile")
-    for i, (key, kind) in enumerate(zip(table.keys, table.kinds)):
-        if kind:
-            suspect.add_word(key, i)
-    for i in relevant_protected(table, boundary):
-        protected.add_word(table.keys[i], i)
-    for automaton in (protected, suspect):
-        if len(automaton):
-            automaton.make_automaton()
-    return protected, suspect, anchor_words(table, boundary)
+class Compiled(NamedTuple):
+    """What a matcher needs besides its boundary rule; stored by :mod:`retrans.glossary_cache`."""
+
+    table: PatternTable
+    suspect: list[int]  # pattern numbers of the suspect forms
+    protected: list[int]  # pattern numbers of the protected forms that can touch them
+    suspect_index: dict[str, list[int]] | None  # anchor word -> suspect patterns (None: scan with automata)
+    protected_index: dict[str, list[int]] | None
 
 
-Compiled = tuple[PatternTable, ahocorasick.Automaton, ahocorasick.Automaton, "frozenset[str] | None"]
+def compile_table(table: PatternTable, boundary: BoundaryCheck = at_word_boundaries) -> Compiled:
+    """The suspect patterns, the protected ones that matter (:func:`relevant_protected`) and their anchor indexes."""
+    suspect = [i for i, kind in enumerate(table.kinds) if kind]
+    protected = relevant_protected(table, boundary)
+    s_index = anchor_index(table, suspect, boundary)
+    p_index = anchor_index(table, protected, boundary) if s_index is not None else None
+    return Compiled(table, suspect, protected, s_index, p_index)
+
+
+def _automaton(keys: list[str], patterns: list[int]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for i in patterns:
+        automaton.add_word(keys[i], i)
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
 
 
 class Matcher:
-    """A compiled automaton over the forms of one language of a glossary.
+    """The compiled forms of one language of a glossary.
 
     ``boundary`` decides whether a hit is a whole word (default: :func:`boundary_check` of ``lang``).
+    With word boundaries, a line is looked up by its words in anchor indexes and each candidate
+    form is searched with ``str.find``; with another rule, Aho-Corasick automata scan the line.
     """
 
     def __init__(self, glossary: Glossary | None, lang: str, boundary: BoundaryCheck | None = None, *,
@@ -201,16 +212,26 @@ class Matcher:
         if compiled is None:
             if glossary is None:
                 raise ValueError("a Matcher needs a glossary or a compiled table")
-            table = PatternTable.from_glossary(glossary, lang)
-            compiled = (table, *build_automata(table, self.boundary))
-        self.table, self._protected, self._suspect, self._anchors = compiled
-        self.size = len(self.table)
-        self._lengths = self.table.lengths
+            compiled = compile_table(PatternTable.from_glossary(glossary, lang), self.boundary)
+        self.compiled = compiled
+        self.table = t = compiled.table
+        if t.keys is None:
+            raise ValueError("a compiled table needs its keys")
+        self.size = len(t)
+        self._lengths = t.lengths
+        self._has_suspect = bool(compiled.suspect)
+        self._suspect_index, self._protected_index = compiled.suspect_index, compiled.protected_index
+        if self._suspect_index is None or self._protected_index is None:
+            self._suspect_index = self._protected_index = None
+            self._suspect = _automaton(t.keys, compiled.suspect)
+            self._protected = _automaton(t.keys, compiled.protected)
 
     def _hits(self, automaton: ahocorasick.Automaton, text: str, folded: str) -> list[tuple[int, int, int]]:
         """Word-bounded hits (start, end, pattern number) of ``automaton`` in ``text``."""
         lengths, ok = self._lengths, self.boundary
         hits = []
+        if not len(automaton):
+            return hits
         for end_idx, i in automaton.iter(folded):
             end = end_idx + 1
             start = end - lengths[i]
@@ -218,17 +239,36 @@ class Matcher:
                 hits.append((start, end, i))
         return hits
 
+    def _lookup(self, index: dict[str, list[int]], words: set[str], text: str,
+                folded: str) -> list[tuple[int, int, int]]:
+        """Word-bounded hits (start, end, pattern number) of the patterns filed under ``words``."""
+        keys, ok = self.table.keys, self.boundary
+        hits = []
+        for word in index.keys() & words:
+            for i in index[word]:
+                key = keys[i]  # type: ignore[index]
+                start = folded.find(key)
+                while start >= 0:
+                    if ok(text, start, start + len(key)):
+                        hits.append((start, start + len(key), i))
+                    start = folded.find(key, start + 1)
+        return hits
+
     def find(self, text: str, line: int = 1) -> list[Span]:
         """Suspect spans of ``text`` (one line), sorted by start; longest match wins."""
-        if not len(self._suspect):
+        if not self._has_suspect:
             return []
         folded = fold(text)
-        if self._anchors is not None and self._anchors.isdisjoint(_TOKEN.findall(folded)):
-            return []  # no word of the line is the anchor of a suspect form
-        hits = self._hits(self._suspect, text, folded)
-        if not hits:
-            return []  # no suspect form here: nothing protected can matter
-        if len(self._protected):
+        if self._suspect_index is not None and self._protected_index is not None:
+            words = set(_TOKEN.findall(folded))
+            hits = self._lookup(self._suspect_index, words, text, folded)
+            if not hits:
+                return []  # no suspect form here: nothing protected can matter
+            hits += self._lookup(self._protected_index, words, text, folded)
+        else:
+            hits = self._hits(self._suspect, text, folded)
+            if not hits:
+                return []
             hits += self._hits(self._protected, text, folded)
         t = self.table
         return [Span(line, s, e, text[s:e], t.entry_ids[i], _KINDS[t.kinds[i]], t.forms[i])

@@ -9,9 +9,9 @@ entries. Both results are cached under ``<cache root>/glossaries/``:
     canonical form (sorted keys: what :attr:`Glossary.digest` hashes), after a header
     line with the ids and source lines. Entries are decoded lazily, each when first used.
 ``<sha256 of glossary digest, language, retrans version, format>.ac``
-    The matcher of one language of a (merged) glossary: its pattern table as JSON
-    and its two pyahocorasick automata in pyahocorasick's pickle form, read back by an
-    unpickler that accepts nothing but ``ahocorasick.Automaton``.
+    The compiled matcher of one language of a (merged) glossary, as JSON: its pattern
+    table, which patterns are suspect or matter as protected, and their anchor-word
+    indexes (:class:`retrans.detect.Compiled`). Data only: no pickle, no automaton.
 
 Every cache file starts with the sha256 of the rest and is checked before use: a
 missing, truncated, corrupt, foreign or stale file is ignored and rebuilt, never used.
@@ -25,20 +25,17 @@ import hashlib
 import io
 import json
 import os
-import pickle
 from pathlib import Path
 
-import ahocorasick
-
 from . import __version__
-from .detect import Matcher, PatternTable
+from .detect import Compiled, Matcher, PatternTable
 from .errors import InputError, RetransError
 from .formats.glossary_yaml import parse_glossary
 from .formats.text import decode_stream, read_bytes, write_files_atomic
 from .glossary import Glossary, StoredEntries, entry_json
 
 CACHE_FORMAT = 2
-MATCHER_FORMAT = 3
+MATCHER_FORMAT = 4
 CACHE_ENV = "RETRANS_GLOSSARY_CACHE"
 MATCHER_MIN_ENTRIES = 2_000  # smaller glossaries compile in milliseconds: not worth a cache file
 _CHECK_HEAD = b'{"check":"'  # every file: {"check":"<64 hex>", ... ; the hash covers what follows
@@ -145,59 +142,36 @@ def load_glossary_file(path: str | Path, use_cache: bool | None = None) -> Gloss
 
 # -- compiled matchers ------------------------------------------------------------------------------
 
-class _AutomatonUnpickler(pickle.Unpickler):
-    """Unpickles pyahocorasick automata and refuses every other global."""
-
-    def find_class(self, module: str, name: str) -> type:
-        if (module, name) == ("ahocorasick", "Automaton"):
-            return ahocorasick.Automaton
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a matcher cache")
-
-
 def matcher_key(glossary: Glossary, lang: str) -> str:
     """What a compiled matcher depends on: the glossary's content, the language, retrans and the format."""
     return hashlib.sha256(f"{MATCHER_FORMAT}|{__version__}|{lang}|{glossary.digest}".encode()).hexdigest()
 
 
 def _encode_matcher(key: str, matcher: Matcher) -> bytes:
-    t = matcher.table
-    blobs = [pickle.dumps(a, protocol=pickle.HIGHEST_PROTOCOL) for a in (matcher._protected, matcher._suspect)]
-    header = json.dumps({"format": MATCHER_FORMAT, "key": key, "lengths": t.lengths, "forms": t.forms,
-                         "entry_ids": t.entry_ids, "kinds": t.kinds.hex(),
-                         "anchors": None if matcher._anchors is None else sorted(matcher._anchors),
-                         "blobs": [len(b) for b in blobs]}, ensure_ascii=False, separators=(",", ":"))
-    return _seal(b"," + header[1:].encode("utf-8") + b"\n" + b"".join(blobs))
+    c = matcher.compiled
+    t = c.table
+    header = json.dumps({"format": MATCHER_FORMAT, "key": key, "keys": t.keys, "forms": t.forms,
+                         "entry_ids": t.entry_ids, "kinds": t.kinds.hex(), "suspect": c.suspect,
+                         "protected": c.protected, "suspect_index": c.suspect_index,
+                         "protected_index": c.protected_index}, ensure_ascii=False, separators=(",", ":"))
+    return _seal(b"," + header[1:].encode("utf-8"))
 
 
 def _decode_matcher(data: bytes, key: str, lang: str) -> Matcher | None:
-    head_end = data.find(b"\n")
     try:
-        if head_end < 0:
+        record = json.loads(b"{" + data[_BODY + 1:])
+        if record["format"] != MATCHER_FORMAT or record["key"] != key:
             return None
-        header = json.loads(b"{" + data[_BODY + 1:head_end])
-        if header["format"] != MATCHER_FORMAT or header["key"] != key:
+        keys, forms, ids = record["keys"], record["forms"], record["entry_ids"]
+        kinds = bytes.fromhex(record["kinds"])
+        if not (len(keys) == len(forms) == len(ids) == len(kinds)) or max(kinds, default=0) > 2:
             return None
-        lengths, forms, ids = header["lengths"], header["forms"], header["entry_ids"]
-        kinds = bytes.fromhex(header["kinds"])
-        words = header["anchors"]
-        sizes = header["blobs"]
-        if not (len(lengths) == len(forms) == len(ids) == len(kinds)) or len(sizes) != 2 \
-                or head_end + 1 + sum(sizes) != len(data) or max(kinds, default=0) > 2:
-            return None
-        stream = io.BytesIO(data)  # shares the bytes: no copy
-        stream.seek(head_end + 1)
-        automata = []
-        for size in sizes:
-            start = stream.tell()
-            automata.append(_AutomatonUnpickler(stream).load())
-            if stream.tell() != start + size:
-                return None
-        table = PatternTable(lengths, forms, ids, kinds)
-    except (ValueError, KeyError, TypeError, pickle.UnpicklingError, EOFError, AttributeError):
+        table = PatternTable([len(k) for k in keys], forms, ids, kinds, keys)
+        compiled = Compiled(table, record["suspect"], record["protected"], record["suspect_index"],
+                            record["protected_index"])
+        return Matcher(None, lang, compiled=compiled)
+    except (ValueError, KeyError, TypeError, IndexError):
         return None
-    if not all(isinstance(a, ahocorasick.Automaton) for a in automata):
-        return None
-    return Matcher(None, lang, compiled=(table, automata[0], automata[1], None if words is None else frozenset(words)))
 
 
 def load_matcher(glossary: Glossary, lang: str, use_cache: bool | None = None,
