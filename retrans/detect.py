@@ -7,13 +7,14 @@ matches are dropped after overlaps are resolved. A hit counts only at word
 boundaries (:func:`at_word_boundaries`, chosen per language by :func:`boundary_check`):
 in any script the characters either side must not be letters, digits or combining marks.
 
-Speed: the forms are split over two automata, suspect (variants, mistranslations) and
-protected. A line where the suspect one finds no word-bounded hit has no suspect span,
-whatever the protected forms do, so clean lines (most of a news text) cost one scan in C
-and no Python work per protected hit; only the other lines are scanned for protected
-forms. The pattern table is kept as flat lists (index -> form, entry id, kind), so a
-compiled matcher can be stored and reloaded without building an object per form
-(:mod:`retrans.glossary_cache`).
+Speed (same spans as one automaton of every form, tested): every word of a form is a
+word of the line where it is found, so each form is filed under its rarest word; a line
+is split into words once, and only the forms filed under them are looked for, with
+``str.find``. Suspect forms (variants, mistranslations) come first: a line with none has
+no span, whatever the protected forms do. Only protected forms that can overlap a suspect
+one (:func:`relevant_protected`) are kept. With a boundary rule other than word boundaries,
+two Aho-Corasick automata scan each line instead. The compiled form (:class:`Compiled`)
+is plain data, stored by :mod:`retrans.glossary_cache`.
 """
 
 from __future__ import annotations
