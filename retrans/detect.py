@@ -1,7 +1,7 @@
 """Find suspect spans: every variant and mistranslation of one language, in one pass.
 
-An Aho-Corasick automaton (pyahocorasick) holds the lower-cased forms of the target
-language. Canonical and admitted forms go in too, marked protected, so that a
+The matcher looks for every lower-cased form of the target language at once.
+Canonical and admitted forms go in too, marked protected, so that a
 correct longer name ("Mark Rutte") shadows a suspect form inside it; protected
 matches are dropped after overlaps are resolved. A hit counts only at word
 boundaries (:func:`at_word_boundaries`, chosen per language by :func:`boundary_check`):
