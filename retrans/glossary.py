@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 ENTRY_KINDS = ("person", "place", "org", "event", "other")
@@ -67,14 +68,54 @@ class Entry:
         return cls(data["id"], data.get("kind", "other"), data.get("note", ""), forms, source)
 
 
+def entry_json(entry: Entry) -> bytes:
+    """The canonical JSON of an entry (sorted keys, UTF-8): what the glossary digest hashes."""
+    return json.dumps(entry.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+class StoredEntries:
+    """Entries of one file kept as their canonical JSON rows until used (glossaries read from the cache)."""
+
+    __slots__ = ("rows", "lines", "path")
+
+    def __init__(self, rows: list[bytes], lines: list[int], path: str) -> None:
+        self.rows, self.lines, self.path = rows, lines, path
+
+    def load(self, i: int) -> Entry:
+        return Entry.from_dict(json.loads(self.rows[i]), f"{self.path}:{self.lines[i]}")
+
+    def slots(self, ids: list[str]) -> dict[str, tuple[StoredEntries, int]]:
+        """``{id: (self, row number)}``, built without a Python call per entry."""
+        return dict(zip(ids, zip(repeat(self), range(len(ids)))))
+
+
+_Slot = Entry | tuple[StoredEntries, int]
+
+
 class Glossary:
-    """An ordered collection of entries with lookups by id and language."""
+    """An ordered collection of entries with lookups by id and language.
+
+    Entries may be held lazily (a :class:`StoredEntries` and a row number): each is decoded on
+    first access, so a 10⁵-entry glossary from the cache is ready without building 10⁵ objects.
+    """
 
     def __init__(self, entries: Iterable[Entry] = (), digest: str | None = None) -> None:
-        self._entries: dict[str, Entry] = {}
+        self._entries: dict[str, _Slot] = {}
         for entry in entries:
             self.add(entry)
         self._digest = digest
+
+    @classmethod
+    def lazy(cls, slots: dict[str, tuple[StoredEntries, int]], digest: str | None = None) -> Glossary:
+        """A glossary over ``{id: (stored entries, row)}`` (taken, not copied), decoded entry by entry on use."""
+        out = cls(digest=digest)
+        out._entries = slots  # type: ignore[assignment]
+        return out
+
+    def _load(self, entry_id: str, slot: _Slot) -> Entry:
+        if type(slot) is tuple:
+            slot = self._entries[entry_id] = slot[0].load(slot[1])
+        return slot  # type: ignore[return-value]
 
     def add(self, entry: Entry) -> None:
         """Add an entry; its id must be new."""
@@ -87,16 +128,22 @@ class Glossary:
         return len(self._entries)
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(self._entries.values())
+        for entry_id, slot in self._entries.items():
+            yield self._load(entry_id, slot)
 
     def __contains__(self, entry_id: object) -> bool:
         return entry_id in self._entries
 
     def __getitem__(self, entry_id: str) -> Entry:
-        return self._entries[entry_id]
+        return self._load(entry_id, self._entries[entry_id])
 
     def get(self, entry_id: str) -> Entry | None:
-        return self._entries.get(entry_id)
+        slot = self._entries.get(entry_id)
+        return None if slot is None else self._load(entry_id, slot)
+
+    def ids(self) -> list[str]:
+        """Every entry id, in order, without decoding any entry."""
+        return list(self._entries)
 
     def languages(self) -> list[str]:
         """Every language code that some entry has forms for, sorted."""
@@ -111,10 +158,15 @@ class Glossary:
 
     @property
     def digest(self) -> str:
-        """sha256 of the entries' content: identifies the glossary in signatures and caches."""
+        """sha256 of the entries' content: identifies the glossary in signatures and caches.
+
+        It hashes the JSON list of the entries' dicts with sorted keys; lazy entries
+        contribute their stored canonical JSON, so no entry is decoded for it.
+        """
         if self._digest is None:
-            payload = json.dumps([e.to_dict() for e in self], ensure_ascii=False, sort_keys=True)
-            self._digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+            rows = [s[0].rows[s[1]] if type(s) is tuple else entry_json(s)  # type: ignore[union-attr,arg-type]
+                    for s in self._entries.values()]
+            self._digest = hashlib.sha256(b"[" + b", ".join(rows) + b"]").hexdigest()
         return self._digest
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,12 +174,13 @@ class Glossary:
 
     @classmethod
     def merge(cls, glossaries: Iterable[Glossary]) -> Glossary:
-        """Concatenate glossaries; a repeated id is an error."""
+        """Concatenate glossaries (lazy entries stay lazy); a repeated id is an error."""
         out = cls()
         for g in glossaries:
-            for entry in g:
-                if entry.id in out:
-                    first = out[entry.id].source
-                    raise ValueError(f"entry id {entry.id!r} defined twice ({first} and {entry.source})")
-                out.add(entry)
+            twice = out._entries.keys() & g._entries.keys()
+            if twice:
+                entry_id = next(i for i in g._entries if i in twice)
+                first, second = out[entry_id].source, g[entry_id].source
+                raise ValueError(f"entry id {entry_id!r} defined twice ({first} and {second})")
+            out._entries.update(g._entries)
         return out

@@ -1,11 +1,22 @@
-"""Compiled glossaries cached as JSON, keyed on the sha256 of the glossary file's bytes.
+"""Glossaries and compiled matchers cached on disk, keyed on content.
 
-Reading a YAML glossary means parsing it and checking the schema: seconds for 10⁵
-entries. The checked result is stored as compact JSON (never pickle) under
-``<cache root>/glossaries/<sha256>.json``, written atomically, so the next load of the
-same bytes skips YAML altogether. A cache file that is unreadable, corrupt or of
-another format version is ignored and rebuilt; a cache folder that cannot be written
-only costs speed. ``$RETRANS_GLOSSARY_CACHE=0`` turns the cache off.
+Reading a YAML glossary means parsing it and checking the schema, and compiling the
+detection automaton means folding and adding every form: seconds each for 10⁵
+entries. Both results are cached under ``<cache root>/glossaries/``:
+
+``<sha256 of the file's bytes>.json``
+    The checked entries of one glossary file as JSON, one entry per line in its
+    canonical form (sorted keys: what :attr:`Glossary.digest` hashes), after a header
+    line with the ids and source lines. Entries are decoded lazily, each when first used.
+``<sha256 of glossary digest, language, retrans version, format>.ac``
+    The compiled matcher of one language of a (merged) glossary, as JSON: its pattern
+    table, which patterns are suspect or matter as protected, and their anchor-word
+    indexes (:class:`retrans.detect.Compiled`). Data only: no pickle, no automaton.
+
+Every cache file starts with the sha256 of the rest and is checked before use: a
+missing, truncated, corrupt, foreign or stale file is ignored and rebuilt, never used.
+Files are written atomically; a cache folder that cannot be written only costs speed.
+``$RETRANS_GLOSSARY_CACHE=0`` turns the cache off; ``$RETRANS_CACHE`` moves it.
 """
 
 from __future__ import annotations
@@ -15,19 +26,26 @@ import io
 import json
 import os
 from pathlib import Path
-from typing import Any
 
+from . import __version__
+from .detect import Compiled, Matcher, PatternTable
 from .errors import InputError, RetransError
 from .formats.glossary_yaml import parse_glossary
-from .formats.text import decode_stream, read_bytes, write_text_atomic
-from .glossary import Entry, Forms, Glossary
+from .formats.text import decode_stream, read_bytes, write_files_atomic
+from .glossary import Glossary, StoredEntries, entry_json
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+MATCHER_FORMAT = 4
 CACHE_ENV = "RETRANS_GLOSSARY_CACHE"
+MATCHER_MIN_ENTRIES = 2_000  # smaller glossaries compile in milliseconds: not worth a cache file
+_CHECK_HEAD = b'{"check":"'  # every file: {"check":"<64 hex>", ... ; the hash covers what follows
+_CHECK_END = len(_CHECK_HEAD) + 64
+_ENTRIES_OPEN = b',"entries":['
+_ENTRIES_CLOSE = b"\n]}\n"
 
 
 def cache_dir() -> Path:
-    """The folder of cached glossaries."""
+    """The folder of cached glossaries and matchers."""
     from .lm import cache_root
 
     return cache_root() / "glossaries"
@@ -38,40 +56,67 @@ def enabled() -> bool:
     return os.environ.get(CACHE_ENV, "1") != "0"
 
 
-def _encode(glossary: Glossary) -> list[Any]:
-    rows = []
-    for e in glossary:
-        line = int(e.source.rsplit(":", 1)[1]) if e.source.rsplit(":", 1)[-1].isdigit() else 0
-        rows.append([e.id, e.kind, e.note, line,
-                     {lang: [f.canonical, f.variants, f.admitted, f.mistranslations, f.cues]
-                      for lang, f in e.forms.items()}])
-    return rows
+_BODY = _CHECK_END + 1  # where the checked body starts
 
 
-def _decode(rows: list[Any], path: str) -> Glossary:
-    entries = []
-    for entry_id, kind, note, line, forms in rows:
-        built = {lang: Forms(c, tuple(v), tuple(a), tuple(m), tuple(q)) for lang, (c, v, a, m, q) in forms.items()}
-        entries.append(Entry(entry_id, kind, note, built, f"{path}:{line}"))
-    return Glossary(entries)
+def _seal(body: bytes) -> bytes:
+    """``body`` (which must start with ``,``) behind its own sha256."""
+    return _CHECK_HEAD + hashlib.sha256(body).hexdigest().encode("ascii") + b'"' + body
 
 
-def _read_cached(file: Path, key: str, path: str) -> Glossary | None:
+def _read(file: Path) -> bytes | None:
+    """A sealed file's bytes (body from ``_BODY``) when its hash matches, else ``None``; never copied."""
     try:
-        record = json.loads(file.read_text(encoding="utf-8"))
-        if record.get("format") != CACHE_FORMAT or record.get("sha256") != key:
-            return None
-        return _decode(record["entries"], path)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # missing or corrupt: rebuilt by the caller
+        data = file.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(_CHECK_HEAD) or data[_CHECK_END:_BODY] != b'"':
+        return None
+    if hashlib.sha256(memoryview(data)[_BODY:]).hexdigest().encode("ascii") != data[len(_CHECK_HEAD):_CHECK_END]:
+        return None
+    return data
 
 
-def _write_cached(file: Path, key: str, glossary: Glossary) -> None:
-    record = {"format": CACHE_FORMAT, "sha256": key, "entries": _encode(glossary)}
+def _write(file: Path, data: bytes) -> None:
     try:
-        write_text_atomic(file, json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        write_files_atomic([(file, data)])
     except RetransError:
         pass  # a read-only cache only costs speed
+
+
+# -- glossary files ---------------------------------------------------------------------------------
+
+def _encode_glossary(key: str, glossary: Glossary) -> bytes:
+    entries = list(glossary)
+    lines = [int(e.source.rsplit(":", 1)[1]) if e.source.rsplit(":", 1)[-1].isdigit() else 0 for e in entries]
+    header = json.dumps({"format": CACHE_FORMAT, "sha256": key, "ids": [e.id for e in entries], "lines": lines},
+                        ensure_ascii=False, separators=(",", ":"))
+    body = b"," + header[1:-1].encode("utf-8") + _ENTRIES_OPEN + b"\n"
+    return _seal(body + b",\n".join(entry_json(e) for e in entries) + _ENTRIES_CLOSE)
+
+
+def _decode_glossary(data: bytes, key: str, path: str) -> Glossary | None:
+    head_end = data.find(b"\n")
+    if head_end < 0 or not data.endswith(_ENTRIES_CLOSE) \
+            or data[head_end - len(_ENTRIES_OPEN):head_end] != _ENTRIES_OPEN:
+        return None
+    try:
+        header = json.loads(b"{" + data[_BODY + 1:head_end - len(_ENTRIES_OPEN)] + b"}")
+        if header["format"] != CACHE_FORMAT or header["sha256"] != key:
+            return None
+        ids, lines = header["ids"], header["lines"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if len(data) == head_end + 1 + len(_ENTRIES_CLOSE):
+        rows = []
+    else:  # split the whole file (no copy of the body), then cut the header and the closing off
+        rows = data.split(b",\n")
+        rows[0] = rows[0][head_end + 1:]
+        rows[-1] = rows[-1][:-len(_ENTRIES_CLOSE)]
+    if not (len(rows) == len(ids) == len(lines)):
+        return None
+    slots = StoredEntries(rows, lines, path).slots(ids)
+    return Glossary.lazy(slots) if len(slots) == len(ids) else None
 
 
 def load_glossary_file(path: str | Path, use_cache: bool | None = None) -> Glossary:
@@ -82,7 +127,8 @@ def load_glossary_file(path: str | Path, use_cache: bool | None = None) -> Gloss
     use_cache = enabled() if use_cache is None else use_cache
     file = cache_dir() / f"{key}.json" if use_cache else None
     if file is not None:
-        cached = _read_cached(file, key, name)
+        stored = _read(file)
+        cached = _decode_glossary(stored, key, name) if stored is not None else None
         if cached is not None:
             return cached
     text, _ = decode_stream(io.BytesIO(data), name, encoding_option=False)
@@ -90,5 +136,58 @@ def load_glossary_file(path: str | Path, use_cache: bool | None = None) -> Gloss
         raise InputError("file is empty", name)
     glossary = parse_glossary(text, name)
     if file is not None:
-        _write_cached(file, key, glossary)
+        _write(file, _encode_glossary(key, glossary))
     return glossary
+
+
+# -- compiled matchers ------------------------------------------------------------------------------
+
+def matcher_key(glossary: Glossary, lang: str) -> str:
+    """What a compiled matcher depends on: the glossary's content, the language, retrans and the format."""
+    return hashlib.sha256(f"{MATCHER_FORMAT}|{__version__}|{lang}|{glossary.digest}".encode()).hexdigest()
+
+
+def _encode_matcher(key: str, matcher: Matcher) -> bytes:
+    c = matcher.compiled
+    t = c.table
+    header = json.dumps({"format": MATCHER_FORMAT, "key": key, "keys": t.keys, "forms": t.forms,
+                         "entry_ids": t.entry_ids, "kinds": t.kinds.hex(), "suspect": c.suspect,
+                         "protected": c.protected, "suspect_index": c.suspect_index,
+                         "protected_index": c.protected_index}, ensure_ascii=False, separators=(",", ":"))
+    return _seal(b"," + header[1:].encode("utf-8"))
+
+
+def _decode_matcher(data: bytes, key: str, lang: str) -> Matcher | None:
+    try:
+        record = json.loads(b"{" + data[_BODY + 1:])
+        if record["format"] != MATCHER_FORMAT or record["key"] != key:
+            return None
+        keys, forms, ids = record["keys"], record["forms"], record["entry_ids"]
+        kinds = bytes.fromhex(record["kinds"])
+        if not (len(keys) == len(forms) == len(ids) == len(kinds)) or max(kinds, default=0) > 2:
+            return None
+        table = PatternTable([len(k) for k in keys], forms, ids, kinds, keys)
+        compiled = Compiled(table, record["suspect"], record["protected"], record["suspect_index"],
+                            record["protected_index"])
+        return Matcher(None, lang, compiled=compiled)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def load_matcher(glossary: Glossary, lang: str, use_cache: bool | None = None,
+                 min_entries: int = MATCHER_MIN_ENTRIES) -> Matcher:
+    """The :class:`Matcher` of ``lang`` for ``glossary``: from the cache when it is on and holds it
+    (checked), else compiled, and then stored for next time (glossaries of ``min_entries`` or more)."""
+    use_cache = enabled() if use_cache is None else use_cache
+    if not use_cache or len(glossary) < min_entries:
+        return Matcher(glossary, lang)
+    key = matcher_key(glossary, lang)
+    file = cache_dir() / f"{key}.ac"
+    data = _read(file)
+    if data is not None:
+        matcher = _decode_matcher(data, key, lang)
+        if matcher is not None:
+            return matcher
+    matcher = Matcher(glossary, lang)
+    _write(file, _encode_matcher(key, matcher))
+    return matcher

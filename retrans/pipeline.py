@@ -17,6 +17,7 @@ from .config import RepairConfig
 from .detect import Matcher
 from .fuzzy import FuzzyMatcher, propose_fuzzy
 from .glossary import Entry, Forms, Glossary
+from .glossary_cache import load_matcher
 from .propose import propose
 from .rank import Decision, GlossaryRanker, LMRanker, Proposal, Ranker
 from .records import FUZZY, SOURCE, Candidate, Edit, RunSignature, Span
@@ -52,7 +53,7 @@ class Repairer:
                  fuzzy_proposer: Proposer = propose_fuzzy) -> None:
         self.glossary = glossary
         self.config = config or RepairConfig()
-        self.matcher = Matcher(glossary, self.config.lang)
+        self.matcher: Matcher = load_matcher(glossary, self.config.lang)
         self.proposer = proposer
         self.fuzzy_proposer = fuzzy_proposer
         self.ranker = ranker

@@ -10,6 +10,7 @@ have no cues (a warning: they would be fixed everywhere the cue check cannot tel
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -49,6 +50,8 @@ try:
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly the code points of category Cc
 
 _ROLE_PHRASE = {"canonical": "the canonical form", "admitted": "an admitted form", "variants": "also a variant"}
 
@@ -108,8 +111,9 @@ class _Collector:
         if node.tag not in _PLAIN_TAGS:
             self.add(node, ERROR, "schema", f"{what}: tag {node.tag!r} is not allowed")
             return None
-        if any(unicodedata.category(ch) == "Cc" for ch in node.value):
-            bad = next(ch for ch in node.value if unicodedata.category(ch) == "Cc")
+        control = _CONTROL.search(node.value)
+        if control:
+            bad = control.group()
             self.add(node, ERROR, "schema", f"{what} contains the control character {bad!r}")
             return None
         if node.value.strip() and all(unicodedata.category(ch)[0] in "MZC" for ch in node.value):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 LATIN, CYRILLIC, ARABIC, HEBREW, GREEK, HAN = "Latin", "Cyrillic", "Arabic", "Hebrew", "Greek", "Han"
 HIRAGANA, KATAKANA, HANGUL = "Hiragana", "Katakana", "Hangul"
@@ -35,6 +36,7 @@ SUBTAGS: dict[str, frozenset[str]] = {
 LATIN_MIX = frozenset({"zh", "ja", "ko"})
 
 
+@lru_cache(maxsize=8192)
 def letter_script(ch: str) -> str | None:
     """The script of a letter, or ``None`` for non-letters and letters of no particular script."""
     if not unicodedata.category(ch).startswith("L"):

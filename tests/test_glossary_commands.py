@@ -14,7 +14,7 @@ from retrans.errors import RetransError
 from retrans.formats.glossary_yaml import read_glossary
 from retrans.formats.tbx import read_tbx
 from retrans.glossary import Entry, Forms, Glossary
-from retrans.glossary_cache import cache_dir, load_glossary_file
+from retrans.glossary_cache import CACHE_FORMAT, cache_dir, load_glossary_file
 from retrans.glossary_merge import merge
 from tests.conftest import DATA, ROOT
 
@@ -114,7 +114,7 @@ def test_cache_is_json_keyed_on_content_and_survives_corruption(cache, tmp_path)
     (entry,) = list(cache.iterdir())
     assert cache_dir() == cache and entry.suffix == ".json"
     record = json.loads(entry.read_text(encoding="utf-8"))
-    assert record["format"] == 1 and len(record["entries"]) == len(first)
+    assert record["format"] == CACHE_FORMAT and len(record["entries"]) == len(first)
     again = load_glossary_file(g)
     assert [e.to_dict() for e in again] == [e.to_dict() for e in first]
     assert [e.source for e in again] == [e.source for e in first]
