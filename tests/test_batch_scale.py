@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -240,3 +241,21 @@ def test_outputs_get_the_usual_file_mode_and_a_resumed_report_is_the_same(tmp_pa
     assert first.count(b"<ins class='m'") == 7  # 3 + 2 + 2 applied edits
     code, _, err = run_main(args, monkeypatch, capsys)
     assert code == 0 and (tmp_path / "r.html").read_bytes() == first
+
+
+def test_no_fuzzy_keeps_exact_fixes_and_drops_unseen_variants(tmp_path):
+    """--no-fuzzy (for large batches) still applies known variants but looks for no unseen ones."""
+    from typer.testing import CliRunner
+
+    from retrans.cli import app
+
+    src = tmp_path / "a.txt"
+    src.write_text("Ukrainian President Volodimir Zelenskij spoke to Mark Route on Monday.\n", encoding="utf-8")
+    kinds = {}
+    for flag in ("--fuzzy", "--no-fuzzy"):
+        log = tmp_path / f"{flag}.jsonl"
+        result = CliRunner().invoke(app, ["fix", str(src), "--model", "none", flag, "--edits", str(log), "-q"])
+        assert result.exit_code == 0, result.output
+        kinds[flag] = sorted(json.loads(x)["kind"] for x in log.read_text(encoding="utf-8").splitlines())
+    assert kinds["--fuzzy"] == ["fuzzy", "variant"]
+    assert kinds["--no-fuzzy"] == ["variant"]

@@ -62,6 +62,7 @@ class FixRequest:
     workers: int = 1
     engine: str = "local"
     ray_address: str | None = None
+    fuzzy: bool = True
 
     def validate(self) -> None:
         """Raise ``typer.BadParameter`` for combinations of options that make no sense."""
@@ -134,11 +135,13 @@ def fix(
     engine: str = typer.Option("local", "--engine", help="local (this machine) or ray (Ray Data actors)."),
     ray_address: str = typer.Option(None, "--ray-address", help="With --engine ray: the cluster to join "
                                     "(default: start a local Ray instance)."),
+    fuzzy: bool = typer.Option(True, "--fuzzy/--no-fuzzy", help="Also look for unseen variants (names close "
+                               "to a glossary name); --no-fuzzy: exact glossary forms only (faster at scale)."),
 ) -> None:
     """Repair names in machine-translated text; print or write the result and an edit log."""
     request = FixRequest(inputs or ["-"], glossary, lang, output, out_dir, edits, model, check, encoding,
                          max_line_chars, report, source or None, source_lang, fmt, field_path, workers, engine,
-                         ray_address)
+                         ray_address, fuzzy)
     request.validate()
     outcome = run_fix(request, quiet)
     applied = sum(e.applied for e in outcome.edits)
@@ -177,7 +180,7 @@ def run_fix(req: FixRequest, quiet: bool = True) -> FixOutcome:
     if req.lang not in glossary.languages():
         raise InputError(f"the glossary has no forms for language {req.lang!r} "
                          f"(it has: {', '.join(glossary.languages())})")
-    config = RepairConfig(lang=req.lang, model=req.model, source_lang=req.source_lang)
+    config = RepairConfig(lang=req.lang, model=req.model, source_lang=req.source_lang, fuzzy=req.fuzzy)
     for k, path in enumerate(req.sources_text or []):
         source = read_text(path, req.encoding, max_line_chars=req.max_line_chars)[0]
         jobs[k] = Job(**{**vars(jobs[k]), "source_text": source})
