@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from .glossary import Glossary
+from .multilingual import LanguageRules
 from .records import MISTRANSLATION, VARIANT, Span
 
 PROTECTED = "protected"
@@ -49,18 +50,23 @@ class Matcher:
         self.lang = lang
         self._automaton = ahocorasick.Automaton()
         table: dict[str, _Pattern] = {}
+        self.rules = LanguageRules(glossary, lang)  # case forms, unspaced scripts, mixed scripts
         for entry, forms in glossary.forms(lang):
             groups = ((PROTECTED, (forms.canonical, *forms.admitted)),
                       (VARIANT, forms.variants),
                       (MISTRANSLATION, forms.mistranslations))
             for kind, items in groups:
                 for form in items:
-                    key = fold(form.strip())
-                    if not key:
-                        continue
-                    old = table.get(key)
-                    if old is None or _KIND_PRIORITY[kind] < _KIND_PRIORITY[old.kind]:
-                        table[key] = _Pattern(form, entry.id, kind)
+                    for i, text in enumerate((form, *self.rules.case_forms(form, entry))):
+                        key = fold(text.strip())
+                        if not key:
+                            continue
+                        old = table.get(key)
+                        if old is None or _KIND_PRIORITY[kind] < _KIND_PRIORITY[old.kind] or (
+                                i == 0 and old.kind == kind and fold(old.form.strip()) != key):
+                            table[key] = _Pattern(form, entry.id, kind)
+        self._table = table
+        self._boundary = self.rules.boundary()
         for key, pattern in table.items():
             self._automaton.add_word(key, (len(key), pattern))
         self.size = len(table)
@@ -71,18 +77,27 @@ class Matcher:
         """Suspect spans of ``text`` (one line), sorted by start; longest match wins."""
         if not self.size:
             return []
+        boundary = self._boundary
         folded = fold(text)
         hits: list[tuple[int, int, _Pattern]] = []
         n = len(text)
         for end_idx, (length, pattern) in self._automaton.iter(folded):
             start, end = end_idx - length + 1, end_idx + 1
-            if start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
+            if boundary is not None:
+                if not boundary(text, start, end):
+                    continue
+            elif start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
                 continue
-            if end < n and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
+            elif end < n and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
                 continue
             hits.append((start, end, pattern))
-        return [Span(line, s, e, text[s:e], p.entry_id, p.kind, p.form)
-                for s, e, p in select_longest(hits) if p.kind != PROTECTED]
+        chosen = select_longest(hits)
+        spans = [Span(line, s, e, text[s:e], p.entry_id, p.kind, p.form) for s, e, p in chosen if p.kind != PROTECTED]
+        return self.rules.refine(text, line, spans, self._lookup, [(s, e) for s, e, _ in chosen])
+
+    def _lookup(self, text: str) -> tuple[str, str, str] | None:
+        p = self._table.get(fold(text))
+        return (p.form, p.entry_id, p.kind) if p else None
 
 
 def select_longest(hits: list[tuple[int, int, _Pattern]]) -> list[tuple[int, int, _Pattern]]:

@@ -17,6 +17,7 @@ from .config import RepairConfig
 from .detect import Matcher
 from .fuzzy import FuzzyMatcher, propose_fuzzy
 from .glossary import Entry, Forms, Glossary
+from .multilingual import script_entry
 from .propose import propose
 from .rank import GlossaryRanker, LMRanker, Proposal, Ranker
 from .records import FUZZY, SOURCE, Candidate, Edit, RunSignature, Span
@@ -102,7 +103,7 @@ class Repairer:
         out = []
         lang = self.config.lang
         for span in spans:
-            entry = self.glossary[span.entry_id]
+            entry = self.glossary.get(span.entry_id) or script_entry(span, lang)  # a mixed-script word
             forms = entry.forms[lang]
             proposer = self.fuzzy_proposer if span.kind in (FUZZY, SOURCE) else self.proposer
             cands = proposer(span, lines[span.line - 1], entry, forms)
