@@ -57,7 +57,7 @@ class Matcher:
                       (MISTRANSLATION, forms.mistranslations))
             for kind, items in groups:
                 for form in items:
-                    for i, text in enumerate((form, *self.rules.case_forms(form, entry))):
+                    for i, text in enumerate((form, *self.rules.case_forms(form, entry, kind != PROTECTED))):
                         key = fold(text.strip())
                         if not key:
                             continue

@@ -34,9 +34,10 @@ _MAX_PHRASE_FORMS = 24  # case forms of one multiword name, per case
 class Backend(Protocol):
     """Case forms of one word of one language."""
 
-    def word_forms(self, word: str, kind: str) -> dict[str, tuple[str, ...]]:
+    def word_forms(self, word: str, kind: str, loose: bool = False) -> dict[str, tuple[str, ...]]:
         """Case tag -> the word's forms in that case (the base form is among the ``nomn`` ones);
-        empty when the word does not inflect."""
+        empty when the word does not inflect. ``loose`` (for wrong names): also the forms MT
+        makes of them, more than a grammar would."""
         ...
 
     def paradigm(self, word: str, kind: str) -> tuple[str, int] | None:
@@ -79,6 +80,8 @@ CS_PARADIGMS = (
     _p("en-i", "(?<=[kc])i$", 1, _PERSON, nomn="i", gent="iho", datv="imu", accs="iho", voct="i", loct="im",
        ablt="im"),
     _p("masc-a", "a$", 1, _PERSON, nomn="a", gent="y", datv="ovi", accs="u", voct="o", loct="ovi", ablt="ou"),
+    _p("ey", "(?<=[aeo])y$", 0, _PERSON, nomn="", gent="e", datv="ovi|i", accs="e", loct="ovi|i", ablt="em"),
+    _p("u", "u$", 0, _PERSON, nomn="", gent="a", datv="ovi", accs="a", loct="ovi", ablt="em"),
     _p("fem-a", "a$", 1, _NOT_PERSON, True, nomn="a", gent="y", datv="ě", accs="u", voct="o", loct="ě",
        ablt="ou"),
     _p("neut-o", "o$", 1, nomn="o", gent="a", datv="u", accs="o", voct="o", loct="u|ě", ablt="em"),
@@ -86,6 +89,13 @@ CS_PARADIGMS = (
        loct="ovi|u", ablt="em"),
     _p("masc-inan", f"{_CONS}$", 0, _NOT_PERSON, True, nomn="", gent="a|u", datv="u", accs="", voct="e|i",
        loct="ě|u", ablt="em"),
+)
+# How MT declines wrong renderings in Czech (Russian-style -ij, English -ey / -u): matched, never produced.
+CS_LOOSE = (
+    _p("ru-ij", "[iy]j$", 2, _PERSON, nomn="ij|yj", gent="ijho|iho|yjho|yho|ija|yja", datv="ijmu|imu|ymu|ijovi|yjovi",
+       accs="ijho|iho|yjho|yho|ija|yja", loct="im|ym|ijovi|yjovi|ijmu", ablt="im|ym|ijem|yjem"),
+    _p("ey", "(?<=[aeo])y$", 0, _PERSON, nomn="", gent="a", datv="ovi|i", accs="a", loct="ovi|i", ablt="em"),
+    _p("u", "u$", 0, _PERSON, nomn="", gent="a", datv="ovi", accs="a", loct="ovi", ablt="em"),
 )
 SK_PARADIGMS = (
     _p("adj-y", "ý$", 1, nomn="ý", gent="ého", datv="ému", accs="ého", loct="om", ablt="ým"),
@@ -126,31 +136,36 @@ _HARD_E = "dtnbpmvf"  # take -ě; the others take -e
 class RuleBackend:
     """Suffix rules: the first paradigm whose ending matches the base form (and entry kind) applies."""
 
-    def __init__(self, paradigms: Iterable[Paradigm], only_last: bool = False) -> None:
+    def __init__(self, paradigms: Iterable[Paradigm], only_last: bool = False, loose: Iterable[Paradigm] = ()) -> None:
         self.paradigms = tuple(paradigms)
         self.only_last = only_last
+        self.loose = tuple(loose)
+
+    def _matching(self, word: str, kind: str, paradigms: tuple[Paradigm, ...]) -> list[Paradigm]:
+        low = word.lower()
+        return [p for p in paradigms if (not p.kinds or kind in p.kinds) and re.search(p.ending, low)]
 
     def _pick(self, word: str, kind: str) -> Paradigm | None:
-        low = word.lower()
-        for p in self.paradigms:
-            if (not p.kinds or kind in p.kinds) and re.search(p.ending, low):
-                return p
-        return None
+        found = self._matching(word, kind, self.paradigms)
+        return found[0] if found else None
 
     def paradigm(self, word: str, kind: str) -> tuple[str, int] | None:
         p = self._pick(word, kind)
         return (p.name, len(word) - p.cut) if p else None
 
-    def word_forms(self, word: str, kind: str) -> dict[str, tuple[str, ...]]:
-        p = self._pick(word, kind)
-        if p is None or len(word) < 3 or not word[:1].isupper():
+    def word_forms(self, word: str, kind: str, loose: bool = False) -> dict[str, tuple[str, ...]]:
+        """With ``loose``, the forms of every paradigm that fits, and the loose ones (for wrong names)."""
+        if len(word) < 3 or not word[:1].isupper():
             return {}
-        stem = word[: len(word) - p.cut]
-        out: dict[str, tuple[str, ...]] = {}
-        for case, endings in p.endings.items():
-            out[case] = tuple(dict.fromkeys(_join(stem, e, p.soften) for e in endings))
-        out["nomn"] = tuple(dict.fromkeys((word, *out.get("nomn", ()))))
-        return out
+        found = self._matching(word, kind, self.paradigms + self.loose) if loose else self._pick(word, kind)
+        paradigms = found if isinstance(found, list) else [found] if found else []
+        out: dict[str, list[str]] = {"nomn": [word]}
+        for p in paradigms:
+            stem = word[: len(word) - p.cut]
+            for case, endings in p.endings.items():
+                forms = out.setdefault(case, [])
+                forms += [f for f in (_join(stem, e, p.soften) for e in endings) if f not in forms]
+        return {c: tuple(v) for c, v in out.items()} if paradigms else {}
 
 
 def _join(stem: str, ending: str, soften: bool) -> str:
@@ -207,7 +222,7 @@ class MorphyBackend:
     def paradigm(self, word: str, kind: str) -> tuple[str, int] | None:
         return None
 
-    def word_forms(self, word: str, kind: str) -> dict[str, tuple[str, ...]]:
+    def word_forms(self, word: str, kind: str, loose: bool = False) -> dict[str, tuple[str, ...]]:
         if len(word) < 3 or not word[:1].isupper():
             return {}
         out: dict[str, list[str]] = {"nomn": [word]}
@@ -251,7 +266,7 @@ def _recase(model: str, word: str) -> str:
 BACKENDS: dict[str, Backend] = {
     "ru": MorphyBackend("ru", ("uk",), RuleBackend(RU_RULES)),
     "uk": MorphyBackend("uk", ("ru",), RuleBackend(UK_RULES)),
-    "cs": RuleBackend(CS_PARADIGMS),
+    "cs": RuleBackend(CS_PARADIGMS, loose=CS_LOOSE),
     "sk": RuleBackend(SK_PARADIGMS),
     "de": RuleBackend(DE_PARADIGMS, only_last=True),
 }
@@ -266,8 +281,9 @@ def backend(lang: str) -> Backend | None:
 _WORD_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
 
 
-def phrase_forms(lang: str, phrase: str, kind: str) -> dict[str, tuple[str, ...]]:
-    """Case tag -> forms of a (multiword) name: every inflecting word in the same case."""
+def phrase_forms(lang: str, phrase: str, kind: str, loose: bool = False) -> dict[str, tuple[str, ...]]:
+    """Case tag -> forms of a (multiword) name: every inflecting word in the same case
+    (``loose``: as MT may decline a wrong name, see :meth:`Backend.word_forms`)."""
     b = backend(lang)
     if b is None:
         return {"nomn": (phrase,)}
@@ -275,7 +291,7 @@ def phrase_forms(lang: str, phrase: str, kind: str) -> dict[str, tuple[str, ...]
     if not words:
         return {"nomn": (phrase,)}
     inflecting = words[-1:] if b.only_last else words
-    per_word = [(m, _word_forms(lang, m.group(), kind)) for m in inflecting]
+    per_word = [(m, _word_forms(lang, m.group(), kind, loose)) for m in inflecting]
     per_word = [(m, f) for m, f in per_word if f]
     if not per_word:
         return {"nomn": (phrase,)}
@@ -297,15 +313,15 @@ def phrase_forms(lang: str, phrase: str, kind: str) -> dict[str, tuple[str, ...]
 
 
 @functools.lru_cache(maxsize=65536)
-def _word_forms(lang: str, word: str, kind: str) -> dict[str, tuple[str, ...]]:
+def _word_forms(lang: str, word: str, kind: str, loose: bool = False) -> dict[str, tuple[str, ...]]:
     b = backend(lang)
-    return b.word_forms(word, kind) if b else {}
+    return b.word_forms(word, kind, loose) if b else {}
 
 
-def cases_of(lang: str, phrase: str, kind: str, text: str) -> tuple[str, ...]:
+def cases_of(lang: str, phrase: str, kind: str, text: str, loose: bool = True) -> tuple[str, ...]:
     """The case tags under which ``text`` is a form of ``phrase`` (case-insensitive)."""
     low = text.casefold()
-    return tuple(c for c, forms in phrase_forms(lang, phrase, kind).items()
+    return tuple(c for c, forms in phrase_forms(lang, phrase, kind, loose).items()
                  if any(f.casefold() == low for f in forms))
 
 
@@ -313,15 +329,13 @@ def inflect_like(lang: str, base: str, text: str, target: str, kind: str) -> lis
     """``target`` in the case(s) that ``text`` (a form of ``base``) is in, best guess first.
 
     Where ``base`` and ``target`` end in one paradigm, the hit's own ending is carried
-    over word by word (Kijevu -> Kyjevu); otherwise the hit's case tags are looked up
-    and ``target`` is inflected into each (Zelenskij's -ého -> Zelenskyj's -ého).
+    over word by word (Kijevu -> Kyjevu); then come the forms of ``target`` in each case
+    the hit may be in (Zelenskijovi: dative -> Zelenskému), for the ranker to choose from.
     """
     if text.casefold() == base.casefold():
         return [target]
     transferred = _transfer(lang, base, text, target, kind)
-    if transferred:
-        return [transferred]
-    out: list[str] = []
+    out: list[str] = [transferred] if transferred else []
     tforms = phrase_forms(lang, target, kind)
     for case in cases_of(lang, base, kind, text):
         for form in tforms.get(case, ()):

@@ -46,6 +46,7 @@ class LanguageRules:
         base = lang.split("-")[0].lower()
         self.inflects = backend(lang) is not None
         self.unspaced = base in UNSPACED
+        self.wrap = base != "en"  # spans become MorphSpans: proposed by propose_morph, ranked on context
         self._boundaries: UnspacedBoundaries | None = None
         if self.unspaced:
             words = tuple(sorted({f for _, forms in glossary.forms(lang)
@@ -53,11 +54,12 @@ class LanguageRules:
                                             *forms.mistranslations)}))
             self._boundaries = UnspacedBoundaries(han_segmenter(words) if words else None)
 
-    def case_forms(self, form: str, entry: Entry) -> list[str]:
-        """The other case forms of ``form`` to match as well."""
+    def case_forms(self, form: str, entry: Entry, wrong: bool = True) -> list[str]:
+        """The other case forms of ``form`` to match as well (``wrong``: of a variant or mistranslation,
+        declined as loosely as MT does)."""
         if not self.inflects:
             return []
-        out = {f for forms in phrase_forms(self.lang, form, entry.kind).values() for f in forms}
+        out = {f for forms in phrase_forms(self.lang, form, entry.kind, wrong).values() for f in forms}
         out.discard(form)
         return sorted(out)
 
@@ -73,11 +75,11 @@ class LanguageRules:
         """
         out: list[Span] = []
         for s in spans:
-            if not self.inflects:
+            if not self.wrap:
                 out.append(s)
                 continue
             kind = self.glossary[s.entry_id].kind
-            cases = cases_of(self.lang, s.form, kind, s.text) or ("nomn",)
+            cases = (cases_of(self.lang, s.form, kind, s.text) if self.inflects else ()) or ("nomn",)
             out.append(MorphSpan(s.line, s.start, s.end, s.text, s.entry_id, s.kind, s.form, self.lang, cases,
                                  "", kind))
         occupied = [(s.start, s.end) for s in spans] + list(taken)
@@ -95,6 +97,12 @@ class LanguageRules:
             out.append(MorphSpan(line, start, end, text[start:end], entry_id, kind, form, self.lang,
                                  cases or ("nomn",), fixed, ekind))
         return out
+
+
+def fuzzy_applies(lang: str) -> bool:
+    """Fuzzy matching of unseen variants suits uninflected languages only: in Czech or Russian it
+    takes every case form of a correct name ("Markem Ruttem", "Kurské") for a misspelling."""
+    return backend(lang) is None
 
 
 def script_entry(span: Span, lang: str) -> Entry:

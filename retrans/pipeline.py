@@ -17,7 +17,7 @@ from .config import RepairConfig
 from .detect import Matcher
 from .fuzzy import FuzzyMatcher, propose_fuzzy
 from .glossary import Entry, Forms, Glossary
-from .multilingual import script_entry
+from .multilingual import fuzzy_applies, script_entry
 from .propose import propose
 from .rank import GlossaryRanker, LMRanker, Proposal, Ranker
 from .records import FUZZY, SOURCE, Candidate, Edit, RunSignature, Span
@@ -60,7 +60,7 @@ class Repairer:
         if fuzzy is _DEFAULT:
             c = self.config
             fuzzy = FuzzyMatcher(glossary, c.lang, c.fuzzy_threshold, c.fuzzy_word_min,
-                                 c.fuzzy_single_min) if c.fuzzy else None
+                                 c.fuzzy_single_min) if c.fuzzy and fuzzy_applies(c.lang) else None
         self.fuzzy: FuzzyMatcher | None = fuzzy  # type: ignore[assignment]
         self._source_evidence: SourceEvidence | None = None
 

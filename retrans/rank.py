@@ -156,6 +156,13 @@ def _contains_name(name: str, part: str) -> bool:
     return any(a[i : i + len(b)] == b for i in range(len(a) - len(b) + 1))
 
 
+def name_prior_free(span: Span) -> bool:
+    """Whether the model's preference for a name's spelling out of context is discounted:
+    for spans of target languages other than English."""
+    lang = getattr(span, "lang", "")
+    return bool(lang) and lang.split("-")[0].lower() != "en"
+
+
 class LMRanker:
     """Ranks candidates by language-model likelihood of their sentence plus glossary evidence."""
 
@@ -178,8 +185,15 @@ class LMRanker:
             left, right = sentence_bounds(line, lo, hi, self.max_context_chars)
             prefix = contexts[k] + "\n" if contexts and contexts[k] else ""
             jobs.append([prefix + line[left : c.start] + c.replacement + line[c.end : right] for c in p.candidates])
+        # Outside English the model knows the English spelling of a name best ("Xi Jinping" over Czech
+        # "Si Ťin-pching"), so there only the context's say counts: the delta of the names alone is taken off.
+        bare = [k for k, p in enumerate(proposals) if name_prior_free(p.span)]
+        jobs += [[c.replacement for c in proposals[k].candidates] for k in bare]
         scores = self.scorer.score_groups(jobs) if jobs else []
-        return [{i: v - vals[0] for i, v in enumerate(vals)} for vals in scores]
+        out = [{i: v - vals[0] for i, v in enumerate(vals)} for vals in scores[: len(proposals)]]
+        for k, vals in zip(bare, scores[len(proposals) :]):
+            out[k] = {i: v - (vals[i] - vals[0]) for i, v in out[k].items()}
+        return out
 
     def rank(self, lines: Sequence[str], proposals: Sequence[Proposal]) -> list[Decision]:
         evidence = _Evidence(lines, self.config)
