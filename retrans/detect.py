@@ -53,7 +53,7 @@ class Matcher:
         self.rules = LanguageRules(glossary, lang)  # case forms, unspaced scripts, mixed scripts
         for entry, forms in glossary.forms(lang):
             groups = ((PROTECTED, (forms.canonical, *forms.admitted)),
-                      (VARIANT, forms.variants),
+                      (VARIANT, (*forms.variants, *self.rules.foreign_forms(entry))),
                       (MISTRANSLATION, forms.mistranslations))
             for kind, items in groups:
                 for form in items:

@@ -4,7 +4,7 @@ A backend turns a base form ("Zelenskyj", "Харків") into its case forms, e
 a case tag (``nomn gent datv accs voct loct ablt``, pymorphy3's names), and inflects
 a base form into a given case. Russian and Ukrainian use pymorphy3 and its
 dictionaries (a real morphological analyser; names it does not know are guessed by
-its predictor). Czech, Slovak and German use suffix rules: the base form's ending
+its predictor). Czech, Slovak, Polish and German use suffix rules: the base form's ending
 picks a paradigm, and the paradigm's endings give the case forms.
 
 Every word of a multiword name inflects (Slavic: "Volodymyra Zelenského"), except in
@@ -107,6 +107,30 @@ SK_PARADIGMS = (
     _p("masc-anim", f"{_CONS}$", 0, _PERSON, nomn="", gent="a", datv="ovi", accs="a", loct="ovi", ablt="om"),
     _p("masc-inan", f"{_CONS}$", 0, _NOT_PERSON, nomn="", gent="a|u", datv="u", accs="", loct="e|u", ablt="om"),
 )
+_PL_CONS = "[bcdfghjklmnpqrstvwxzłńśźżć]"
+PL_PARADIGMS = (
+    _p("adj-i", "(?<=[skc])i$", 1, nomn="i", gent="iego", datv="iemu", accs="iego", ablt="im", loct="im",
+       voct="i"),
+    _p("adj-y", "y$", 1, nomn="y", gent="ego", datv="emu", accs="ego", ablt="ym", loct="ym", voct="y"),
+    _p("adj-a", "(?<=[skc])a$", 1, _PERSON, nomn="a", gent="iej", datv="iej", accs="ą", ablt="ą", loct="iej"),
+    _p("ow", "ów$", 2, nomn="ów", gent="owa", datv="owowi|owu", accs="ów|owa", ablt="owem", loct="owie",
+       voct="owie"),
+    _p("fem-a", "a$", 1, nomn="a", gent="y|i", datv="IE", accs="ę", ablt="ą", loct="IE", voct="o"),
+    _p("neut-e", "e$", 1, _NOT_PERSON, nomn="e", gent="a", datv="u", accs="e", ablt="em", loct="u"),
+    _p("masc-anim", f"{_PL_CONS}$", 0, _PERSON, nomn="", gent="a", datv="owi", accs="a", ablt="em", loct="IE|u",
+       voct="IE|u"),
+    _p("masc-inan", f"{_PL_CONS}$", 0, _NOT_PERSON, nomn="", gent="a|u", datv="owi|u", accs="", ablt="em",
+       loct="IE|u"),
+)
+PL_LOOSE = (
+    _p("ru-ij", "[iy]j$", 2, _PERSON, nomn="ij|yj", gent="ija|ego|iego", datv="ijowi|emu|iemu", accs="ija|ego|iego",
+       loct="im|ijem|iju", ablt="im|ijem"),
+    _p("en-y", "(?<=[kc])y$", 1, _PERSON, nomn="y", gent="ego|iego|yego", datv="emu|iemu", accs="ego|iego",
+       loct="im|ym", ablt="im|ym"),
+    _p("cons", f"{_PL_CONS}$", 0, nomn="", gent="a|u", datv="owi|u", accs="a", ablt="em", loct="ie|u|e"),
+)
+_PL_SOFT = (("st", "ście"), ("sł", "śle"), ("t", "cie"), ("d", "dzie"), ("r", "rze"), ("ł", "le"), ("k", "ce"),
+            ("g", "dze"), ("ch", "sze"), ("ż", "ży"), ("sz", "szy"), ("rz", "rzy"), ("c", "cy"), ("j", "ji"))
 DE_PARADIGMS = (
     _p("sibilant", "(?:s|ß|x|z|ce)$", 0, nomn="", gent="'"),
     _p("plain", "[^\\W\\d_]$", 0, nomn="", gent="s|'s"),
@@ -169,6 +193,12 @@ class RuleBackend:
 
 
 def _join(stem: str, ending: str, soften: bool) -> str:
+    if ending == "IE":  # Polish locative/dative -e with the stem softened (Kijów -> Kijowie, Odessa -> Odessie)
+        low = stem.lower()
+        for hard, soft in _PL_SOFT:
+            if low.endswith(hard):
+                return stem[: -len(hard)] + soft
+        return stem + "ie"
     if ending != "ě":
         return stem + ending
     if soften:
@@ -268,6 +298,7 @@ BACKENDS: dict[str, Backend] = {
     "uk": MorphyBackend("uk", ("ru",), RuleBackend(UK_RULES)),
     "cs": RuleBackend(CS_PARADIGMS, loose=CS_LOOSE),
     "sk": RuleBackend(SK_PARADIGMS),
+    "pl": RuleBackend(PL_PARADIGMS, loose=PL_LOOSE),
     "de": RuleBackend(DE_PARADIGMS, only_last=True),
 }
 MORPHOLOGICAL = frozenset({"ru", "uk"})  # languages with a real morphological analyser behind them

@@ -54,6 +54,15 @@ class LanguageRules:
                                             *forms.mistranslations)}))
             self._boundaries = UnspacedBoundaries(han_segmenter(words) if words else None)
 
+    def foreign_forms(self, entry: Entry) -> tuple[str, ...]:
+        """Latin renderings of the entry that MT leaves in Chinese or Japanese text ("Zelensky大統領"):
+        its English forms, except acronyms and forms with digits (NATO, G7), which are written so."""
+        if not self.unspaced or self.lang not in entry.forms or "en" not in entry.forms:
+            return ()
+        en = entry.forms["en"]
+        return tuple(f for f in (en.canonical, *en.admitted, *en.variants)
+                     if not f.isupper() and not any(c.isdigit() for c in f))
+
     def case_forms(self, form: str, entry: Entry, wrong: bool = True) -> list[str]:
         """The other case forms of ``form`` to match as well (``wrong``: of a variant or mistranslation,
         declined as loosely as MT does)."""

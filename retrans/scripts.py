@@ -65,7 +65,7 @@ class HanSegmenter:
         self._tok.initialize()
         for w in words:
             if w and any(char_class(c) == HAN for c in w):
-                self._tok.add_word(w, freq=10**6)
+                self._tok.add_word(w, freq=50)  # enough to keep a name whole, not to cut 四川|普降 as 四|川普
 
     def cuts(self, run: str) -> set[int]:
         """Offsets inside ``run`` (a Han run) where a token ends."""
