@@ -37,6 +37,7 @@ from .glossary import Entry, Forms, Glossary
 from .propose import match_case
 from .records import FUZZY, Candidate, Span
 from .romanize import blocking_keys, romanize, skeleton
+from .writing_systems import HIRAGANA, KATAKANA, scripts_of
 
 # Lower-case words that may sit inside a name: "Faisal bin Farhan", "Deir ez-Zor", "Ursula von der Leyen".
 PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "ben", "abu", "de", "del", "der", "di", "da", "du", "van",
@@ -53,6 +54,8 @@ SAME_SKELETON = 86.0  # the least similarity of two words with one skeleton of f
 MAX_WINDOW = 4  # words in a candidate span
 MAX_POSTINGS = 5_000  # a blocking key shared by more references than this is too common to look up
 MAX_SOURCE_WINDOW = 3
+
+_KANA = {HIRAGANA, KATAKANA}
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,9 @@ class FuzzyMatcher:
             self._max_known_words = max(self._max_known_words, len(key.split()))
         texts = [forms.canonical, *forms.admitted, *forms.variants]
         if romanize_sources:  # forms in other scripts (fa, ar, ru, uk, zh, he ...), as MT would spell them
-            texts += [f.canonical for lang, f in entry.forms.items() if lang != self.lang and not _latin(f.canonical)]
+            # Kana is left out: romanised, Japanese forms pad names with vowels (ウクライナ -> "ukuraina" ~ Ukrainian)
+            texts += [f.canonical for lang, f in entry.forms.items()
+                      if lang != self.lang and not _latin(f.canonical) and not scripts_of(f.canonical) & _KANA]
         seen: set[tuple[str, ...]] = set()
         for text in texts:
             words = tuple(romanize(text).split())
