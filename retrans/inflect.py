@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 CASES = ("nomn", "gent", "datv", "accs", "voct", "loct", "ablt")
+# The order candidates are proposed in when a hit may be in several cases: the vocative is rare in news.
+_CANDIDATE_ORDER = ("nomn", "gent", "datv", "accs", "loct", "ablt", "voct")
 _MAX_PHRASE_FORMS = 24  # case forms of one multiword name, per case
 
 
@@ -258,13 +260,14 @@ class MorphyBackend:
         out: dict[str, list[str]] = {"nomn": [word]}
         own = self._parse(word, kind, self.langs[:1])
         parses = [own] if own is not None and own.is_known else [own, self._parse(word, kind, self.langs[1:])]
+        if not any(p is not None and p.is_known for p in parses) and self.rules is not None:
+            # no dictionary knows the word: the rules first, then the predictor's guesses
+            for case, forms in self.rules.word_forms(word, kind, loose).items():
+                out.setdefault(case, [])
+                out[case] += [f for f in forms if f not in out[case]]
         for p in parses:
             if p is not None:
                 self._add_lexeme(out, word, p)
-        if not any(p is not None and p.is_known for p in parses) and self.rules is not None:
-            for case, forms in self.rules.word_forms(word, kind).items():
-                out.setdefault(case, [])
-                out[case] += [f for f in forms if f not in out[case]]
         return {c: tuple(v) for c, v in out.items()}
 
     @staticmethod
@@ -368,7 +371,8 @@ def inflect_like(lang: str, base: str, text: str, target: str, kind: str) -> lis
     transferred = _transfer(lang, base, text, target, kind)
     out: list[str] = [transferred] if transferred else []
     tforms = phrase_forms(lang, target, kind)
-    for case in cases_of(lang, base, kind, text):
+    cases = cases_of(lang, base, kind, text)
+    for case in sorted(cases, key=_CANDIDATE_ORDER.index):
         for form in tforms.get(case, ()):
             if form not in out:
                 out.append(form)
