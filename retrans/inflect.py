@@ -10,10 +10,10 @@ picks a paradigm, and the paradigm's endings give the case forms.
 Every word of a multiword name inflects (Slavic: "Volodymyra Zelenského"), except in
 German, where only the last word takes the genitive -s ("Wolodymyr Selenskyjs").
 
-:class:`InflectionIndex` generates the case forms of every form of one language of a
-glossary, so the matcher finds a wrong name in any case and protects the right one
-in every case; :func:`inflect_like` puts the canonical form into the case of a hit,
-keeping the hit's ending when both follow one paradigm (suffix transfer).
+:func:`phrase_forms` gives the case forms of a whole name, so the matcher finds a wrong
+name in any case and protects the right one in every case; :func:`inflect_like` puts
+the canonical form into the case of a hit, keeping the hit's ending when both follow
+one paradigm (suffix transfer).
 
 Add a language in one place: :data:`BACKENDS`.
 """
@@ -397,18 +397,3 @@ def _transfer(lang: str, base: str, text: str, target: str, kind: str) -> str | 
         out.append(gword[: pg[1]] + tword[pb[1] :])
     return " ".join(out)
 
-
-class InflectionIndex:
-    """The case forms of every form of one language of a glossary."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-        self.active = backend(lang) is not None
-
-    def expand(self, form: str, kind: str) -> list[str]:
-        """Every case form of ``form`` but the form itself."""
-        if not self.active:
-            return []
-        out = {f for forms in phrase_forms(self.lang, form, kind).values() for f in forms}
-        out.discard(form)
-        return sorted(out)

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from .writing_systems import CYRILLIC, GREEK, HAN, HIRAGANA, KATAKANA, LATIN, expected_scripts, letter_script
+from .writing_systems import CYRILLIC, GREEK, HAN, KATAKANA, LATIN, expected_scripts, letter_script
 
 UNSPACED = frozenset({"zh", "ja"})
 # Characters of Chinese transliterations of foreign names (Xinhua's table, the common ones).
@@ -166,6 +166,3 @@ def mixed_words(text: str, lang: str) -> list[tuple[int, int, str]]:
             out.append((m.start(), m.end(), "".join(fixed)))
     return out
 
-
-__all__ = ["UNSPACED", "HAN", "HIRAGANA", "KATAKANA", "UnspacedBoundaries", "char_class", "han_segmenter",
-           "mixed_words"]
