@@ -28,6 +28,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from .glossary import Glossary
+from .multilingual import LanguageRules
 from .records import MISTRANSLATION, VARIANT, Span
 
 PROTECTED = "protected"
@@ -76,21 +77,26 @@ class PatternTable:
         return len(self.lengths)
 
     @classmethod
-    def from_glossary(cls, glossary: Glossary, lang: str) -> PatternTable:
+    def from_glossary(cls, glossary: Glossary, lang: str, rules: LanguageRules | None = None) -> PatternTable:
         """Canonical and admitted forms as protected, then variants, then mistranslations; on a shared
-        key the lower kind priority wins, then the first entry. Folding keeps lengths, so a key's
-        length is its hit's length in the text."""
+        key the lower kind priority wins, then the first entry, but a form's own base form beats
+        another form's case form. Folding keeps lengths, so a key's length is its hit's length in
+        the text. ``rules`` add each form's case forms and, in Chinese and Japanese, the Latin
+        renderings MT leaves there (:class:`retrans.multilingual.LanguageRules`)."""
+        rules = rules or LanguageRules(glossary, lang)
         table: dict[str, tuple[str, str, int]] = {}
         for entry, forms in glossary.forms(lang):
-            groups = ((0, (forms.canonical, *forms.admitted)), (1, forms.variants), (2, forms.mistranslations))
+            groups = ((0, (forms.canonical, *forms.admitted)), (1, (*forms.variants, *rules.foreign_forms(entry))),
+                      (2, forms.mistranslations))
             for kind, items in groups:
                 for form in items:
-                    key = fold(form.strip())
-                    if not key:
-                        continue
-                    old = table.get(key)
-                    if old is None or kind < old[2]:
-                        table[key] = (form, entry.id, kind)
+                    for n, text in enumerate((form, *rules.case_forms(form, entry, kind != 0))):
+                        key = fold(text.strip())
+                        if not key:
+                            continue
+                        old = table.get(key)
+                        if old is None or kind < old[2] or (n == 0 and old[2] == kind and fold(old[0].strip()) != key):
+                            table[key] = (form, entry.id, kind)
         values = list(table.values())
         keys = list(table)
         return cls([len(k) for k in keys], [v[0] for v in values], [v[1] for v in values],
@@ -209,16 +215,19 @@ class Matcher:
     def __init__(self, glossary: Glossary | None, lang: str, boundary: BoundaryCheck | None = None, *,
                  compiled: Compiled | None = None) -> None:
         self.lang = lang
-        self.boundary = boundary or boundary_check(lang)
+        # Case forms, unspaced scripts, mixed scripts (None: a compiled table without its glossary).
+        self.rules = LanguageRules(glossary, lang) if glossary is not None else None
+        self.boundary = boundary or (self.rules.boundary() if self.rules else None) or boundary_check(lang)
         if compiled is None:
             if glossary is None:
                 raise ValueError("a Matcher needs a glossary or a compiled table")
-            compiled = compile_table(PatternTable.from_glossary(glossary, lang), self.boundary)
+            compiled = compile_table(PatternTable.from_glossary(glossary, lang, self.rules), self.boundary)
         self.compiled = compiled
         self.table = t = compiled.table
         if t.keys is None:
             raise ValueError("a compiled table needs its keys")
         self.size = len(t)
+        self._key_index: dict[str, int] | None = None
         self._lengths = t.lengths
         self._has_suspect = bool(compiled.suspect)
         self._suspect_index, self._protected_index = compiled.suspect_index, compiled.protected_index
@@ -257,23 +266,35 @@ class Matcher:
 
     def find(self, text: str, line: int = 1) -> list[Span]:
         """Suspect spans of ``text`` (one line), sorted by start; longest match wins."""
-        if not self._has_suspect:
-            return []
-        folded = fold(text)
-        if self._suspect_index is not None and self._protected_index is not None:
-            words = set(_TOKEN.findall(folded))
-            hits = self._lookup(self._suspect_index, words, text, folded)
-            if not hits:
-                return []  # no suspect form here: nothing protected can matter
-            hits += self._lookup(self._protected_index, words, text, folded)
-        else:
-            hits = self._hits(self._suspect, text, folded)
-            if not hits:
-                return []
-            hits += self._hits(self._protected, text, folded)
+        hits: list[tuple[int, int, int]] = []
+        if self._has_suspect:
+            folded = fold(text)
+            if self._suspect_index is not None and self._protected_index is not None:
+                words = set(_TOKEN.findall(folded))
+                hits = self._lookup(self._suspect_index, words, text, folded)
+                if hits:  # no suspect form here: nothing protected can matter
+                    hits += self._lookup(self._protected_index, words, text, folded)
+            else:
+                hits = self._hits(self._suspect, text, folded)
+                if hits:
+                    hits += self._hits(self._protected, text, folded)
+        rules = self.rules
+        if not hits and (rules is None or text.isascii()):
+            return []  # an ASCII line has no mixed-script word either
         t = self.table
-        return [Span(line, s, e, text[s:e], t.entry_ids[i], _KINDS[t.kinds[i]], t.forms[i])
-                for s, e, i in select_longest(hits, t.kinds) if t.kinds[i]]
+        chosen = select_longest(hits, t.kinds)
+        spans = [Span(line, s, e, text[s:e], t.entry_ids[i], _KINDS[t.kinds[i]], t.forms[i])
+                 for s, e, i in chosen if t.kinds[i]]
+        if rules is None:
+            return spans
+        return rules.refine(text, line, spans, self._pattern_of, [(s, e) for s, e, _ in chosen])
+
+    def _pattern_of(self, text: str) -> tuple[str, str, str] | None:
+        """``(form, entry id, kind)`` of the pattern whose key is ``text`` folded, or ``None``."""
+        if self._key_index is None:
+            self._key_index = {k: i for i, k in enumerate(self.table.keys or ())}
+        i = self._key_index.get(fold(text))
+        return None if i is None else (self.table.forms[i], self.table.entry_ids[i], _KINDS[self.table.kinds[i]])
 
 
 def select_longest(hits: list[tuple[int, int, int]], kinds: bytes) -> list[tuple[int, int, int]]:

@@ -45,6 +45,7 @@ from .glossary import Entry, Forms, Glossary
 from .propose import match_case
 from .records import FUZZY, Candidate, Span
 from .romanize import blocking_keys, romanizations, romanize, skeleton
+from .writing_systems import HIRAGANA, KATAKANA, scripts_of
 
 # Lower-case words that may sit inside a name: "Faisal bin Farhan", "Deir ez-Zor", "Ursula von der Leyen".
 PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "ben", "abu", "de", "del", "der", "di", "da", "du", "van",
@@ -79,6 +80,8 @@ def index_cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("retrans")) / "fuzzy"
+
+_KANA = {HIRAGANA, KATAKANA}
 
 
 @dataclass(frozen=True)
@@ -279,8 +282,9 @@ class FuzzyMatcher:
             self._max_known_words = max(self._max_known_words, len(key.split()))
         texts = [(text, romanize(text), False) for text in (forms.canonical, *forms.admitted, *forms.variants)]
         if romanize_sources:  # forms in other scripts (fa, ar, ru, uk, zh, he ...), as MT would spell them
+            # Kana is left out: romanised, Japanese forms pad names with vowels (ウクライナ -> "ukuraina" ~ Ukrainian)
             texts += [(text, roman, True) for lang, f in entry.forms.items() if lang != self.lang
-                      for text in (f.canonical, *f.admitted) if not _latin(text)
+                      for text in (f.canonical, *f.admitted) if not _latin(text) and not scripts_of(text) & _KANA
                       for roman in romanizations(text, lang)]
         seen: set[tuple[str, ...]] = set()
         for text, roman, other in texts:

@@ -35,7 +35,7 @@ from .formats.text import decode_stream, read_bytes, write_files_atomic
 from .glossary import Glossary, StoredEntries, entry_json
 
 CACHE_FORMAT = 2
-MATCHER_FORMAT = 4
+MATCHER_FORMAT = 5
 CACHE_ENV = "RETRANS_GLOSSARY_CACHE"
 MATCHER_MIN_ENTRIES = 2_000  # smaller glossaries compile in milliseconds: not worth a cache file
 _CHECK_HEAD = b'{"check":"'  # every file: {"check":"<64 hex>", ... ; the hash covers what follows
@@ -157,7 +157,7 @@ def _encode_matcher(key: str, matcher: Matcher) -> bytes:
     return _seal(b"," + header[1:].encode("utf-8"))
 
 
-def _decode_matcher(data: bytes, key: str, lang: str) -> Matcher | None:
+def _decode_matcher(data: bytes, key: str, glossary: Glossary, lang: str) -> Matcher | None:
     try:
         record = json.loads(b"{" + data[_BODY + 1:])
         if record["format"] != MATCHER_FORMAT or record["key"] != key:
@@ -169,7 +169,7 @@ def _decode_matcher(data: bytes, key: str, lang: str) -> Matcher | None:
         table = PatternTable([len(k) for k in keys], forms, ids, kinds, keys)
         compiled = Compiled(table, record["suspect"], record["protected"], record["suspect_index"],
                             record["protected_index"])
-        return Matcher(None, lang, compiled=compiled)
+        return Matcher(glossary, lang, compiled=compiled)
     except (ValueError, KeyError, TypeError, IndexError):
         return None
 
@@ -185,7 +185,7 @@ def load_matcher(glossary: Glossary, lang: str, use_cache: bool | None = None,
     file = cache_dir() / f"{key}.ac"
     data = _read(file)
     if data is not None:
-        matcher = _decode_matcher(data, key, lang)
+        matcher = _decode_matcher(data, key, glossary, lang)
         if matcher is not None:
             return matcher
     matcher = Matcher(glossary, lang)

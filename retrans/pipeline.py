@@ -18,6 +18,7 @@ from .detect import Matcher
 from .fuzzy import FuzzyMatcher, propose_fuzzy
 from .glossary import Entry, Forms, Glossary
 from .glossary_cache import load_matcher
+from .multilingual import fuzzy_applies, script_entry
 from .propose import propose
 from .rank import Decision, GlossaryRanker, LMRanker, Proposal, Ranker
 from .records import FUZZY, SOURCE, Candidate, Edit, RunSignature, Span
@@ -60,7 +61,7 @@ class Repairer:
         if fuzzy is _DEFAULT:
             c = self.config
             fuzzy = FuzzyMatcher(glossary, c.lang, c.fuzzy_threshold, c.fuzzy_word_min,
-                                 c.fuzzy_single_min) if c.fuzzy else None
+                                 c.fuzzy_single_min) if c.fuzzy and fuzzy_applies(c.lang) else None
         self.fuzzy: FuzzyMatcher | None = fuzzy  # type: ignore[assignment]
         self._source_evidence: SourceEvidence | None = None
 
@@ -103,7 +104,7 @@ class Repairer:
         out = []
         lang = self.config.lang
         for span in spans:
-            entry = self.glossary[span.entry_id]
+            entry = self.glossary.get(span.entry_id) or script_entry(span, lang)  # a mixed-script word
             forms = entry.forms[lang]
             proposer = self.fuzzy_proposer if span.kind in (FUZZY, SOURCE) else self.proposer
             cands = proposer(span, lines[span.line - 1], entry, forms)

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 from .config import DETERMINERS, PLACE_NOUNS, QUOTE_PAIRS
 from .glossary import Entry, Forms
+from .multilingual import MorphSpan, propose_morph
 from .records import MISTRANSLATION, Candidate, Span
 
 ALIGN_MIN_RATIO = 50.0
@@ -58,6 +59,8 @@ def match_case(original: str, replacement: str) -> str:
 
 def propose(span: Span, line: str, entry: Entry, forms: Forms) -> list[Candidate]:
     """Candidates for ``span`` in ``line``: keep first, then rewrites, without duplicates."""
+    if isinstance(span, MorphSpan):  # an inflecting language, or a mixed-script word
+        return propose_morph(span, line, entry, forms)
     target = match_case(span.text, align_canonical(span.form, forms.canonical, entry.kind))
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()

@@ -158,6 +158,13 @@ def _contains_name(name: str, part: str) -> bool:
     return any(a[i : i + len(b)] == b for i in range(len(a) - len(b) + 1))
 
 
+def name_prior_free(span: Span) -> bool:
+    """Whether the model's preference for a name's spelling out of context is discounted:
+    for spans of target languages other than English."""
+    lang = getattr(span, "lang", "")
+    return bool(lang) and lang.split("-")[0].lower() != "en"
+
+
 class LMRanker:
     """Ranks candidates by language-model likelihood of their sentence plus glossary evidence."""
 
@@ -178,6 +185,10 @@ class LMRanker:
             left, right = sentence_bounds(line, lo, hi, self.max_context_chars)
             prefix = contexts[k] + "\n" if contexts and contexts[k] else ""
             jobs.append([prefix + line[left : c.start] + c.replacement + line[c.end : right] for c in p.candidates])
+        # Outside English the model knows the English spelling of a name best ("Xi Jinping" over Czech
+        # "Si Ťin-pching"), so there only the context's say counts: the names alone are scored too (groups
+        # after the proposals' own) and their delta is taken off in ``_fold``.
+        jobs += [[c.replacement for c in p.candidates] for p in proposals if name_prior_free(p.span)]
         return jobs
 
     def lm_deltas(self, lines: Sequence[str], proposals: Sequence[Proposal],
@@ -185,7 +196,7 @@ class LMRanker:
         """For each proposal, candidate index -> logP(with candidate) - logP(as is),
         each sentence conditioned on the proposal's context text when one is given."""
         jobs = self._jobs(lines, proposals, contexts)
-        return _deltas(self.scorer.score_groups(jobs) if jobs else [])
+        return _fold(proposals, self.scorer.score_groups(jobs) if jobs else [])
 
     def rank(self, lines: Sequence[str], proposals: Sequence[Proposal]) -> list[Decision]:
         return self.rank_many([(lines, proposals)])[0]
@@ -194,9 +205,12 @@ class LMRanker:
         """:meth:`rank` for several documents; the model scores every document's first pass in one call."""
         jobs = [self._jobs(lines, proposals) for lines, proposals in docs]
         flat = [g for j in jobs for g in j]
-        values = iter(_deltas(self.scorer.score_groups(flat) if flat else []))
-        return [self._rank(lines, proposals, [next(values) for _ in proposals])
-                for (lines, proposals) in docs]
+        scores = self.scorer.score_groups(flat) if flat else []
+        out, at = [], 0
+        for (lines, proposals), j in zip(docs, jobs):
+            out.append(self._rank(lines, proposals, _fold(proposals, scores[at : at + len(j)])))
+            at += len(j)
+        return out
 
     def _rank(self, lines: Sequence[str], proposals: Sequence[Proposal],
               deltas: list[dict[int, float]]) -> list[Decision]:
@@ -244,8 +258,14 @@ class LMRanker:
         return margin(self.config, p.span.kind)
 
 
-def _deltas(scores: list[list[float]]) -> list[dict[int, float]]:
-    return [{i: v - vals[0] for i, v in enumerate(vals)} for vals in scores]
+def _fold(proposals: Sequence[Proposal], scores: list[list[float]]) -> list[dict[int, float]]:
+    """Deltas against the text as is; for name-prior-free proposals, less the names' own delta
+    (their groups follow the proposals' groups in ``scores``, in proposal order)."""
+    out = [{i: v - vals[0] for i, v in enumerate(vals)} for vals in scores[: len(proposals)]]
+    bare = [k for k, p in enumerate(proposals) if name_prior_free(p.span)]
+    for k, vals in zip(bare, scores[len(proposals) :]):
+        out[k] = {i: v - (vals[i] - vals[0]) for i, v in out[k].items()}
+    return out
 
 
 def margin(config: RankConfig, kind: str) -> float:

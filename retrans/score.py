@@ -14,6 +14,8 @@ from sacrebleu.significance import PairedTest
 METRICS = {"BLEU": BLEU, "chrF": CHRF, "TER": TER}
 SIGNIFICANCE_SEED = 12345  # sacrebleu's default SACREBLEU_SEED
 _TOKEN = re.compile(r"\S+")
+# Text without spaces (Chinese, Japanese): every non-space character is a token.
+CHAR_TOKEN = re.compile(r"\S")
 
 
 def make_metrics() -> dict[str, object]:
@@ -68,8 +70,9 @@ class TextEdit:
     replacement: str
 
 
-def diff_edits(original: str, corrected: str, doc: str = "-") -> list[TextEdit]:
-    """Edits that turn ``original`` into ``corrected``, aligned on whitespace tokens per line."""
+def diff_edits(original: str, corrected: str, doc: str = "-", token: re.Pattern[str] = _TOKEN) -> list[TextEdit]:
+    """Edits that turn ``original`` into ``corrected``, aligned on whitespace tokens per line
+    (``token=CHAR_TOKEN``: on characters, for text without spaces)."""
     out: list[TextEdit] = []
     olines, clines = original.split("\n"), corrected.split("\n")
     if len(olines) != len(clines):
@@ -77,7 +80,7 @@ def diff_edits(original: str, corrected: str, doc: str = "-") -> list[TextEdit]:
     for n, (o, c) in enumerate(zip(olines, clines), 1):
         if o == c:
             continue
-        ot, ct = list(_TOKEN.finditer(o)), list(_TOKEN.finditer(c))
+        ot, ct = list(token.finditer(o)), list(token.finditer(c))
         sm = difflib.SequenceMatcher(a=[m.group() for m in ot], b=[m.group() for m in ct], autojunk=False)
         for tag, i1, i2, j1, j2 in sm.get_opcodes():
             if tag == "equal":
