@@ -152,6 +152,10 @@ UK_RULES = (
     _p("a", "а$", 1, nomn="а", gent="и", datv="і", accs="у", ablt="ою", loct="і"),
     _p("ya", "я$", 1, nomn="я", gent="і", datv="і", accs="ю", ablt="єю", loct="і"),
     _p("anim", f"{_CYR_CONS}$", 0, _PERSON, nomn="", gent="а", datv="у|ові", accs="а", ablt="ом", loct="і|ові|у"),
+    # Places in -ів/-їв alternate і -> о, ї -> є when the syllable opens: Харків -> Харкова, Київ -> Києва
+    # (what the GPL-3 Ukrainian dictionary would otherwise supply).
+    _p("iv", "ів$", 2, _NOT_PERSON, nomn="ів", gent="ова", datv="ову", accs="ів", ablt="овом", loct="ові"),
+    _p("yiv", "їв$", 2, _NOT_PERSON, nomn="їв", gent="єва", datv="єву", accs="їв", ablt="євом", loct="єві"),
     _p("inan", f"{_CYR_CONS}$", 0, _NOT_PERSON, nomn="", gent="а|у", datv="у|ові", accs="", ablt="ом",
        loct="і|у"),
 )
@@ -226,14 +230,22 @@ class MorphyBackend:
     @staticmethod
     @functools.lru_cache(maxsize=4)
     def _analyzer(lang: str):  # type: ignore[no-untyped-def]
+        """The analyser of ``lang``, or ``None`` when its dictionary package is not installed (the
+        Ukrainian one, pymorphy3-dicts-uk, is GPL-3 and so only an optional extra: ``retrans[uk]``)."""
         import pymorphy3
 
-        return pymorphy3.MorphAnalyzer(lang=lang)
+        try:
+            return pymorphy3.MorphAnalyzer(lang=lang)
+        except (ValueError, ImportError, OSError):
+            return None
 
     def _parse(self, word: str, kind: str, langs: tuple[str, ...]):  # type: ignore[no-untyped-def]
         best, best_score = None, -99.0
         for i, lang in enumerate(langs):
-            for p in self._analyzer(lang).parse(word.lower()):
+            analyzer = self._analyzer(lang)
+            if analyzer is None:
+                continue
+            for p in analyzer.parse(word.lower()):
                 tag = p.tag
                 if tag.POS not in ("NOUN", "ADJF") or tag.case != "nomn":
                     continue
