@@ -309,8 +309,9 @@ def _recase(model: str, word: str) -> str:
 # ----------------------------------------------------------------------------- registry
 
 BACKENDS: dict[str, Backend] = {
-    "ru": MorphyBackend("ru", ("uk",), RuleBackend(RU_RULES)),
-    "uk": MorphyBackend("uk", ("ru",), RuleBackend(UK_RULES)),
+    # A wrong name may be the other language's spelling (Київ in Russian text): its rules decline it too.
+    "ru": MorphyBackend("ru", ("uk",), RuleBackend(RU_RULES, loose=UK_RULES)),
+    "uk": MorphyBackend("uk", ("ru",), RuleBackend(UK_RULES, loose=RU_RULES)),
     "cs": RuleBackend(CS_PARADIGMS, loose=CS_LOOSE),
     "sk": RuleBackend(SK_PARADIGMS),
     "pl": RuleBackend(PL_PARADIGMS, loose=PL_LOOSE),
