@@ -24,11 +24,9 @@ other, and fuzzy similarity is one piece of evidence there.
 from __future__ import annotations
 
 import json
-import os
 import re
 import struct
 import sys
-import tempfile
 import unicodedata
 from array import array
 from collections import defaultdict
@@ -41,6 +39,8 @@ import jellyfish
 from rapidfuzz import fuzz
 
 from .detect import fold
+from .errors import RetransError
+from .formats.text import write_files_atomic
 from .glossary import Entry, Forms, Glossary
 from .propose import match_case
 from .records import FUZZY, Candidate, Span
@@ -73,13 +73,10 @@ INDEX_VERSION = 3  # of the cached index's content and layout: bump when referen
 
 
 def index_cache_dir() -> Path:
-    """Where built indexes of large glossaries are kept: ``$RETRANS_CACHE/fuzzy`` or the user cache."""
-    root = os.environ.get("RETRANS_CACHE")
-    if root:
-        return Path(root) / "fuzzy"
-    from platformdirs import user_cache_dir
+    """Where built indexes of large glossaries are kept: ``fuzzy/`` under :func:`retrans.lm.cache_root`."""
+    from .lm import cache_root
 
-    return Path(user_cache_dir("retrans")) / "fuzzy"
+    return cache_root() / "fuzzy"
 
 _KANA = {HIRAGANA, KATAKANA}
 
@@ -256,16 +253,11 @@ class FuzzyMatcher:
                            "correct": sorted(self._correct), "max_known_words": self._max_known_words,
                            "keys": "\n".join(self._keys), "postings": len(self._flat)},
                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = struct.pack("<Q", len(head)) + head + self._offsets.tobytes() + self._flat.tobytes()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(struct.pack("<Q", len(head)) + head)
-                fh.write(self._offsets.tobytes())
-                fh.write(self._flat.tobytes())
-            os.replace(tmp, path)
-        except OSError:
-            return
+            write_files_atomic([(path, data)])
+        except RetransError:
+            pass  # a read-only cache only costs speed
 
     def __len__(self) -> int:
         return len(self._refs)
