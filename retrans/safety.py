@@ -4,12 +4,16 @@ folder, and the edit log can always take an output back to its input."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path, PurePath
 
 from .apply import apply_edits
 from .errors import InputError
+from .formats.documents import Parsed
 from .records import Edit
+
+_POSITION_ID = re.compile(r"\d+:\d+")
 
 
 def safe_join(folder: str | Path, relative: str | PurePath) -> Path:
@@ -88,3 +92,34 @@ def revert_edits(output: str, edits: Iterable[Edit]) -> str:
     if apply_edits(restored, edits) != output:  # the log must take the restored text back to the output
         raise ValueError("the edit log does not reproduce this output")
     return restored
+
+
+def revert_segments(parsed: Parsed, edits: Iterable[Edit]) -> str:
+    """The input file whose repair became the file ``parsed`` (a format with segments, e.g. HTML,
+    JSON Lines, SubRip, XLIFF), from the applied ``edits`` of its segments (``doc#segment``).
+
+    HTML and Markdown segments are named by their ``LINE:COLUMN`` in the input; in the output a
+    segment has moved right by the length change of the edits before it on its line, so the
+    input name is found by taking that shift off. ``ValueError`` when the edits do not fit.
+    """
+    by_seg: dict[str, list[Edit]] = {}
+    for e in edits:
+        if e.applied:
+            by_seg.setdefault(e.doc.partition("#")[2], []).append(e)
+    positional = bool(parsed.segments) and all(_POSITION_ID.fullmatch(s.id) for s in parsed.segments)
+    shifts: dict[int, int] = {}  # line -> length change of the edits so far on it
+    texts: list[str] = []
+    for seg in parsed.segments:
+        sid, line = seg.id, 0
+        if positional:
+            line, col = map(int, seg.id.split(":"))
+            sid = f"{line}:{col - shifts.get(line, 0)}"
+        own = by_seg.pop(sid, [])
+        texts.append(revert_edits(seg.text, own) if own else seg.text)
+        if positional:
+            for e in own:
+                at = line + e.line - 1
+                shifts[at] = shifts.get(at, 0) + len(e.replacement) - len(e.original)
+    if by_seg:
+        raise ValueError(f"the file has no segment {next(iter(by_seg))!r} that the edit log names")
+    return parsed.render(texts)
