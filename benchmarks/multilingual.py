@@ -1,6 +1,7 @@
 """Per-language edit precision/recall on corpora/dev/<lang>/dev.tsv, against a naive regex fixer.
 
     python benchmarks/multilingual.py [--model gemma3-270m|none] [--lang cs ...] [--json] [--show]
+    python benchmarks/multilingual.py --root corpora/heldout-ml --file-name heldout.tsv   # held-out set
 
 Each row is repaired as its own document with ``--lang <lang>`` through the real
 pipeline. Gold edits are the token-aligned differences between ``mt`` and ``ref``
@@ -77,17 +78,19 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--lang", nargs="*", help="languages to run (default: every corpora/dev/<lang>/dev.tsv)")
-    ap.add_argument("--root", type=Path, default=DEV_ROOT, help="folder holding <lang>/dev.tsv")
+    ap.add_argument("--root", type=Path, default=DEV_ROOT, help="folder holding <lang>/<file-name>")
+    ap.add_argument("--file-name", default="dev.tsv",
+                    help="per-language file name (heldout.tsv for --root corpora/heldout-ml)")
     ap.add_argument("--glossary", type=Path, default=ROOT / "glossaries" / "news.yaml")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show", action="store_true", help="print the rows where output and reference differ")
     args = ap.parse_args()
     glossary = read_glossary(args.glossary)
-    langs = args.lang or sorted(p.parent.name for p in args.root.glob("*/dev.tsv"))
+    langs = args.lang or sorted(p.parent.name for p in args.root.glob(f"*/{args.file_name}"))
     ranker = make_ranker(args.model, RepairConfig(model=args.model))
     result: dict[str, dict] = {}
     for lang in langs:
-        rows = read_rows(args.root / lang / "dev.tsv")
+        rows = read_rows(args.root / lang / args.file_name)
         config = RepairConfig(lang=lang, model=args.model)
         t0 = time.perf_counter()
         repairer = Repairer(glossary, ranker, config)

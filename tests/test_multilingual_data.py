@@ -41,3 +41,23 @@ def test_check_rejects_a_repair_the_glossary_cannot_explain(tmp_path, glossary, 
     assert len(problems) == 2
     assert "'premiéra'" in problems[0]  # a changed word that is no glossary name, by file and line
     assert ":3:" in problems[0] and ":4:" in problems[1] and "look-alike" in problems[1]
+
+
+HELDOUT = ROOT / "corpora" / "heldout-ml"
+
+
+@pytest.mark.parametrize("lang", check.LANGS)
+def test_heldout_set_follows_the_dev_rules(lang, glossary):
+    problems, counts = check.check_lang(lang, glossary, HELDOUT, "heldout.tsv")
+    assert problems == []
+    assert counts["rows"] >= 30
+    assert counts["error"] >= 18 and counts["clean"] >= 10
+
+
+@pytest.mark.parametrize("lang", check.LANGS)
+def test_heldout_set_is_not_a_copy_of_the_dev_set(lang):
+    _, dev = check.read_rows(ROOT / "corpora" / "dev" / lang / "dev.tsv")
+    _, held = check.read_rows(HELDOUT / lang / "heldout.tsv")
+    dev_text = {cell for row in dev for cell in row[2:]}
+    assert not {row[2] for row in held} & dev_text
+    assert not {row[0] for row in held} & {row[0] for row in dev}

@@ -1,6 +1,7 @@
 """Sanity checks of the per-language dev sets: ``python corpora/dev/check_multilingual.py [LANG ...]``.
 
-For every ``corpora/dev/<lang>/dev.tsv`` it checks that
+``--root DIR --file-name NAME`` checks ``DIR/<lang>/NAME`` instead (the held-out sets:
+``--root corpora/heldout-ml --file-name heldout.tsv``). For every ``corpora/dev/<lang>/dev.tsv`` it checks that
 
 * the header is ``id origin mt ref``, every row has four tab-separated non-empty columns and a
   unique id starting with ``<lang>-``;
@@ -86,8 +87,9 @@ def changed_ref_ranges(mt: str, ref: str) -> list[tuple[int, int]]:
     return [(j1, j2) for op, _i1, _i2, j1, j2 in sm.get_opcodes() if op != "equal"]
 
 
-def check_lang(lang: str, glossary) -> tuple[list[str], Counter]:
-    path = HERE / lang / "dev.tsv"
+def check_lang(lang: str, glossary, root: Path | None = None,
+               file_name: str = "dev.tsv") -> tuple[list[str], Counter]:
+    path = (root or HERE) / lang / file_name
     problems: list[str] = []
     counts: Counter = Counter()
     if not path.exists():
@@ -146,12 +148,21 @@ def check_lang(lang: str, glossary) -> tuple[list[str], Counter]:
 
 
 def main(argv: list[str]) -> int:
+    root, file_name, langs = None, "dev.tsv", []
+    args = iter(argv)
+    for a in args:
+        if a == "--root":
+            root = Path(next(args))
+        elif a == "--file-name":
+            file_name = next(args)
+        else:
+            langs.append(a)
     glossary = read_glossary(GLOSSARY)
-    langs = argv or list(LANGS)
+    langs = langs or list(LANGS)
     all_problems: list[str] = []
     print("lang\trows\terror\tclean\torigins")
     for lang in langs:
-        problems, c = check_lang(lang, glossary)
+        problems, c = check_lang(lang, glossary, root, file_name)
         all_problems += problems
         origins = ",".join(f"{k[7:]}={v}" for k, v in sorted(c.items()) if k.startswith("origin:"))
         print(f"{lang}\t{c['rows']}\t{c['error']}\t{c['clean']}\t{origins}")
