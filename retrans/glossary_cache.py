@@ -35,7 +35,7 @@ from .formats.text import decode_stream, read_bytes, write_files_atomic
 from .glossary import Glossary, StoredEntries, entry_json
 
 CACHE_FORMAT = 2
-MATCHER_FORMAT = 5
+MATCHER_FORMAT = 6
 CACHE_ENV = "RETRANS_GLOSSARY_CACHE"
 MATCHER_MIN_ENTRIES = 2_000  # smaller glossaries compile in milliseconds: not worth a cache file
 _CHECK_HEAD = b'{"check":"'  # every file: {"check":"<64 hex>", ... ; the hash covers what follows
@@ -153,7 +153,8 @@ def _encode_matcher(key: str, matcher: Matcher) -> bytes:
     header = json.dumps({"format": MATCHER_FORMAT, "key": key, "keys": t.keys, "forms": t.forms,
                          "entry_ids": t.entry_ids, "kinds": t.kinds.hex(), "suspect": c.suspect,
                          "protected": c.protected, "suspect_index": c.suspect_index,
-                         "protected_index": c.protected_index}, ensure_ascii=False, separators=(",", ":"))
+                         "protected_index": c.protected_index, "suspect_wide": c.suspect_wide,
+                         "protected_wide": c.protected_wide}, ensure_ascii=False, separators=(",", ":"))
     return _seal(b"," + header[1:].encode("utf-8"))
 
 
@@ -168,7 +169,7 @@ def _decode_matcher(data: bytes, key: str, glossary: Glossary, lang: str) -> Mat
             return None
         table = PatternTable([len(k) for k in keys], forms, ids, kinds, keys)
         compiled = Compiled(table, record["suspect"], record["protected"], record["suspect_index"],
-                            record["protected_index"])
+                            record["protected_index"], record["suspect_wide"], record["protected_wide"])
         return Matcher(glossary, lang, compiled=compiled)
     except (ValueError, KeyError, TypeError, IndexError):
         return None
