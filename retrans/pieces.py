@@ -16,7 +16,7 @@ _WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789"
 _TABLE = bytes(c if c in _WORD_BYTES else (c + 32 if 65 <= c <= 90 else 32) for c in range(256))
 _BASE = 0x100000001B3  # odd, so invertible modulo 2⁶⁴
 _BASE_INV = pow(_BASE, -1, 1 << 64)
-_SHIFT = np.uint64(43)  # 2²¹ bits of bitmap: 256 KiB
+_SHIFT = np.uint64(41)  # 2²³ bits of bitmap: 1 MiB
 _PAIR = np.uint64(0x9E3779B97F4A7C15)  # mixes the hash of a first piece with the next one's
 _U64 = np.uint64
 

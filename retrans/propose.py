@@ -10,6 +10,7 @@ for places a following class noun turned around ("the third city of Ukraine" ->
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rapidfuzz import fuzz
@@ -50,6 +51,12 @@ def align_canonical(form: str, canonical: str, kind: str = "person") -> str:
     return ctoks[-1] if n == 1 else canonical
 
 
+@functools.lru_cache(maxsize=65536)
+def _aligned(form: str, canonical: str, kind: str) -> str:
+    """:func:`align_canonical`, remembered: a document names the same people again and again."""
+    return align_canonical(form, canonical, kind)
+
+
 def match_case(original: str, replacement: str) -> str:
     """Carry the original's all-caps over to the replacement; otherwise names keep their own casing."""
     if len(original) > 1 and original.isupper() and any(c.isalpha() for c in original):
@@ -61,7 +68,12 @@ def propose(span: Span, line: str, entry: Entry, forms: Forms) -> list[Candidate
     """Candidates for ``span`` in ``line``: keep first, then rewrites, without duplicates."""
     if isinstance(span, MorphSpan):  # an inflecting language, or a mixed-script word
         return propose_morph(span, line, entry, forms)
-    target = match_case(span.text, align_canonical(span.form, forms.canonical, entry.kind))
+    target = match_case(span.text, _aligned(span.form, forms.canonical, entry.kind))
+    if span.kind != MISTRANSLATION:  # keep and the canonical form: what add() below gives
+        keep = Candidate(span, span.start, span.end, line[span.start:span.end], span.text, "keep")
+        if target == span.text:
+            return [keep]
+        return [keep, Candidate(span, span.start, span.end, keep.original, target, "canonical")]
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
 
