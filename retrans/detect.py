@@ -407,12 +407,19 @@ class Matcher:
         if hits:
             starts = [0, *accumulate(len(text) + 1 for text in lines)]
             kinds = self.table.kinds
+            suspect_lines = set()
             for s, e, i in hits:
                 n = bisect_right(starts, s) - 1
                 base = starts[n]
                 if e - base <= len(lines[n]):  # not across a line end
-                    by_line.setdefault(n, []).append((s - base, e - base, i))
-            by_line = {n: h for n, h in by_line.items() if any(kinds[i] for _, _, i in h)}
+                    found = by_line.get(n)
+                    if found is None:
+                        by_line[n] = [(s - base, e - base, i)]
+                    else:
+                        found.append((s - base, e - base, i))
+                    if kinds[i]:
+                        suspect_lines.add(n)
+            by_line = {n: by_line[n] for n in suspect_lines}  # protected hits alone make no span
         # Mixed-script words need a Cyrillic or Greek letter; other languages' spans need their case.
         rules = self.rules
         mixed = rules is not None and may_mix(doc)

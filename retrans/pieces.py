@@ -97,10 +97,9 @@ class PieceSet:
         self._lookup = dict(zip(self._hashes.tolist(), self._groups))
         # A bitmap of the top bits of the hashes, small enough to stay in cache, turns most pieces
         # away before a dictionary lookup.
-        bits = self._hashes >> _SHIFT
-        bitmap = np.zeros(1 << (64 - int(_SHIFT) - 3), np.uint8)
-        np.bitwise_or.at(bitmap, bits >> _U64(3), np.left_shift(1, (bits & _U64(7)).astype(np.uint8)).astype(np.uint8))
-        self._bitmap = bitmap
+        top = self._hashes >> _SHIFT
+        self._bitmap = np.zeros(1 << (64 - int(_SHIFT) - 6), _U64)
+        np.bitwise_or.at(self._bitmap, top >> _U64(6), np.left_shift(_U64(1), top & _U64(63)))
 
     def found(self, hashes: np.ndarray, pairs: np.ndarray) -> list[int]:
         """Indexes into ``words`` of the words that may be among a document's pieces (``hashes``, from
@@ -109,7 +108,12 @@ class PieceSet:
         if not self._lookup:
             return []
         both = np.concatenate((hashes, pairs))
-        bits = both >> _SHIFT
-        maybe = both[(self._bitmap[bits >> _U64(3)] >> (bits & _U64(7)).astype(np.uint8)) & 1 != 0]
+        top = both >> _SHIFT
+        maybe = both[(self._bitmap[top >> _U64(6)] >> (top & _U64(63))) & _U64(1) != 0]
         lookup = self._lookup
-        return [i for h in set(maybe.tolist()) for i in lookup.get(h, ())]
+        out: list[int] = []
+        for h in set(maybe.tolist()):
+            group = lookup.get(h)
+            if group is not None:
+                out += group
+        return out

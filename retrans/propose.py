@@ -22,8 +22,19 @@ from .records import MISTRANSLATION, Candidate, Span
 
 ALIGN_MIN_RATIO = 50.0
 _DET_RE = re.compile(r"(?:^|(?<=\W))(" + "|".join(DETERMINERS) + r")(\s+)$", re.IGNORECASE)
+_DET_MAX = max(map(len, DETERMINERS))
 _POSSESSIVE_RE = re.compile(r"(?:^|(?<=\W))(\w+['’]s)(\s+)$")
 _NOUN_RE = re.compile(r"^(\s+)(" + "|".join(PLACE_NOUNS) + r")\b(?:(\s+of\s+)([A-Z][\w'’.-]*\w))?")
+
+
+def _det_from(line: str, start: int) -> int:
+    """Where to start looking for a determiner that ends, with whitespace, at ``start``: the same match
+    as from 0 (the regex ends at ``start``, and its look-behind and ``^`` see the whole line), found
+    without scanning the whole line before it."""
+    i = start
+    while i > 0 and line[i - 1].isspace():
+        i -= 1
+    return max(0, i - _DET_MAX)
 
 
 def align_canonical(form: str, canonical: str, kind: str = "person") -> str:
@@ -94,7 +105,7 @@ def propose(span: Span, line: str, entry: Entry, forms: Forms) -> list[Candidate
     if quoted:
         add(start - 1, end + 1, target, "unquote")
         start, end = start - 1, end + 1
-    det = _DET_RE.search(line, 0, start)
+    det = _DET_RE.search(line, _det_from(line, start), start)
     if det:
         det_start = det.start(1)
         add(det_start, end, target, "drop-determiner")
