@@ -35,7 +35,7 @@ from .formats.text import decode_stream, read_bytes, write_files_atomic
 from .glossary import Glossary, StoredEntries, entry_json
 
 CACHE_FORMAT = 2
-MATCHER_FORMAT = 6
+MATCHER_FORMAT = 7
 CACHE_ENV = "RETRANS_GLOSSARY_CACHE"
 MATCHER_MIN_ENTRIES = 2_000  # smaller glossaries compile in milliseconds: not worth a cache file
 _CHECK_HEAD = b'{"check":"'  # every file: {"check":"<64 hex>", ... ; the hash covers what follows

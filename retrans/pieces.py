@@ -10,6 +10,8 @@ candidate, which the caller checks against the text anyway.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 _WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789"
@@ -19,6 +21,8 @@ _BASE_INV = pow(_BASE, -1, 1 << 64)
 _SHIFT = np.uint64(41)  # 2²³ bits of bitmap: 1 MiB
 _PAIR = np.uint64(0x9E3779B97F4A7C15)  # mixes the hash of a first piece with the next one's
 _U64 = np.uint64
+_WORDS = re.compile("[a-z0-9]+(?: [a-z0-9]+)*")  # words (and pairs) joined by spaces
+_COLUMNS = 48  # words up to this long are hashed side by side
 
 
 def ascii_view(text: str) -> bytes:
@@ -68,36 +72,52 @@ def pair_hashes(hashes: np.ndarray) -> np.ndarray:
     return hashes[:-1] * _PAIR + hashes[1:]
 
 
+def word_hashes(words: list[str]) -> np.ndarray:
+    """The hash of each of ``words`` (runs of lower-case ASCII letters and digits) as :func:`piece_hashes`
+    gives it for a piece of a document: by Horner's rule over the columns of the words, zero-padded."""
+    out = np.zeros(len(words), _U64)
+    short = [k for k, w in enumerate(words) if len(w) <= _COLUMNS]
+    if short:
+        width = max(len(words[k]) for k in short)
+        grid = np.frombuffer("".join(words[k].ljust(width, "\0") for k in short).encode("ascii"), np.uint8)
+        grid = grid.reshape(len(short), width)
+        h = np.zeros(len(short), _U64)
+        for j in range(width - 1, -1, -1):
+            h = h * _BASE + grid[:, j]
+        out[short] = h
+    for k, w in enumerate(words):
+        if len(w) > _COLUMNS:  # rare: hashed through a view of its own
+            out[k] = piece_hashes(ascii_view(w))[1][0]
+    return out
+
+
 class PieceSet:
     """A fixed set of ASCII words (lower-case letters and digits) and word pairs (two words joined by a
     space), found among a document's pieces and pairs of consecutive pieces."""
 
     def __init__(self, words: list[str]) -> None:
         self.words = words
-        parts = [w.split(" ") for w in words]
-        flat = [p for ps in parts for p in ps]
-        if not all(flat) or any(len(ps) > 2 for ps in parts):
+        if words and (not _WORDS.fullmatch(" ".join(words)) or any(w.count(" ") > 1 for w in words)):
             raise ValueError("PieceSet words must be runs of ASCII letters and digits, alone or in pairs")
-        hashes = piece_hashes(ascii_view(" ".join(flat)))[1] if flat else np.zeros(0, _U64)
-        if len(hashes) != len(flat):
-            raise ValueError("PieceSet words must be runs of ASCII letters and digits, alone or in pairs")
-        first = np.cumsum([0, *map(len, parts)])[:-1]
-        pair = np.array([len(ps) == 2 for ps in parts], bool)
-        own = hashes[first] if len(words) else hashes
-        if pair.any():
-            own = own.copy()
-            own[pair] = pair_hashes(hashes)[first[pair]]
-        self._hashes, index, inverse = np.unique(own, return_index=True, return_inverse=True)
-        # one word per hash, but for a collision among the words themselves
-        self._groups: list[list[int]] = [[int(i)] for i in index.tolist()]
-        if len(index) != len(words):
-            self._groups = [[] for _ in index]
-            for i, g in enumerate(inverse.tolist()):
-                self._groups[g].append(i)
-        self._lookup = dict(zip(self._hashes.tolist(), self._groups))
+        pairs = [k for k, w in enumerate(words) if " " in w]
+        firsts = list(words)
+        seconds = []
+        for k in pairs:
+            firsts[k], second = words[k].split(" ")
+            seconds.append(second)
+        own = word_hashes(firsts)
+        if pairs:
+            own[pairs] = own[pairs] * _PAIR + word_hashes(seconds)
+        hashes = own.tolist()
+        self._lookup = lookup = dict(zip(hashes, range(len(words))))
+        self._more: dict[int, list[int]] = {}  # the other words of a hash that several share (a collision)
+        if len(lookup) != len(words):
+            for i, h in enumerate(hashes):
+                if lookup[h] != i:
+                    self._more.setdefault(h, []).append(i)
         # A bitmap of the top bits of the hashes, small enough to stay in cache, turns most pieces
         # away before a dictionary lookup.
-        top = self._hashes >> _SHIFT
+        top = own >> _SHIFT
         self._bitmap = np.zeros(1 << (64 - int(_SHIFT) - 6), _U64)
         np.bitwise_or.at(self._bitmap, top >> _U64(6), np.left_shift(_U64(1), top & _U64(63)))
 
@@ -110,10 +130,12 @@ class PieceSet:
         both = np.concatenate((hashes, pairs))
         top = both >> _SHIFT
         maybe = both[(self._bitmap[top >> _U64(6)] >> (top & _U64(63))) & _U64(1) != 0]
-        lookup = self._lookup
+        lookup, more = self._lookup, self._more
         out: list[int] = []
         for h in set(maybe.tolist()):
-            group = lookup.get(h)
-            if group is not None:
-                out += group
+            i = lookup.get(h)
+            if i is not None:
+                out.append(i)
+                if more and h in more:
+                    out += more[h]
         return out
