@@ -400,7 +400,7 @@ class Matcher:
         if self._suspect_index is None or not lines:
             return [s for n, text in enumerate(lines, 1) for s in self.find(text, n)]
         doc = "\n".join(lines)
-        if any(c in doc for c in _ODD):
+        if _ODD[0] in doc or _ODD[1] in doc or _ODD[2] in doc:
             return [s for n, text in enumerate(lines, 1) for s in self.find(text, n)]
         hits = self._doc_hits(doc) if self._has_suspect else []
         by_line: dict[int, list[Hit]] = {}
