@@ -7,14 +7,19 @@ matches are dropped after overlaps are resolved. A hit counts only at word
 boundaries (:func:`at_word_boundaries`, chosen per language by :func:`boundary_check`):
 in any script the characters either side must not be letters, digits or combining marks.
 
-Speed (same spans as one automaton of every form, tested): every word of a form is a
-word of the line where it is found, so each form is filed under its rarest word; a line
-is split into words once, and only the forms filed under them are looked for, with
-``str.find``. Suspect forms (variants, mistranslations) come first: a line with none has
-no span, whatever the protected forms do. Only protected forms that can overlap a suspect
-one (:func:`relevant_protected`) are kept. With a boundary rule other than word boundaries,
-two Aho-Corasick automata scan each line instead. The compiled form (:class:`Compiled`)
-is plain data, stored by :mod:`retrans.glossary_cache`.
+Speed (same spans as one automaton of every form, tested): a hit starts and ends at word
+boundaries, so each *piece* of a form (a run of ASCII letters and digits) is a whole piece of
+the text where it is found, and two consecutive pieces stay consecutive. Each form is filed
+under its rarest anchor (its one piece, or a pair of consecutive pieces; a form without an
+ASCII letter or digit under its rarest word). :meth:`Matcher.find_lines` matches a whole
+document at once: numpy hashes all its pieces and pairs of pieces (:mod:`retrans.pieces`), and
+only the forms filed under them are looked for, with ``find``, then checked against the text.
+Suspect forms (variants, mistranslations) come first: a document or line with none has no span,
+whatever the protected forms do. Only protected forms that can overlap a suspect one
+(:func:`relevant_protected`) are kept. :meth:`Matcher.find` does the same for one line, with
+regular expressions. With a boundary rule other than word boundaries, two Aho-Corasick automata
+scan each line instead. The compiled form (:class:`Compiled`) is plain data, stored by
+:mod:`retrans.glossary_cache`.
 """
 
 from __future__ import annotations
@@ -234,6 +239,7 @@ def _automaton(keys: list[str], patterns: list[int]) -> ahocorasick.Automaton:
 _ODD = ("\u0130", "\u03a3", "\u212a")
 _ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 Hit = tuple[int, int, int]  # start, end, pattern number
+CHUNK = 1 << 20  # characters of a document matched at once (numpy takes about 40 bytes a character)
 
 
 def _key_view(key: str) -> tuple[bytes, int, int, bool, bool, bool]:
@@ -396,12 +402,29 @@ class Matcher:
         return self._spans(text, line, self._line_hits(text), True)
 
     def find_lines(self, lines: list[str]) -> list[Span]:
-        """:meth:`find` of every line (numbered from 1), in line order, from one pass over the document."""
-        if self._suspect_index is None or not lines:
+        """:meth:`find` of every line (numbered from 1), in line order, from one pass over the document
+        (over each run of lines up to :data:`CHUNK` characters long, to bound the memory it takes)."""
+        if self._suspect_index is None:
             return [s for n, text in enumerate(lines, 1) for s in self.find(text, n)]
+        out: list[Span] = []
+        first, count = 0, len(lines)
+        while first < count:
+            last, size = first + 1, len(lines[first])
+            while last < count and size + len(lines[last]) < CHUNK:
+                size += len(lines[last]) + 1
+                last += 1
+            if size > CHUNK:  # one long line
+                out += self.find(lines[first], first + 1)
+            else:
+                out += self._find_chunk(lines[first:last], first)
+            first = last
+        return out
+
+    def _find_chunk(self, lines: list[str], before: int) -> list[Span]:
+        """:meth:`find_lines` of ``lines``, numbered from ``before + 1``."""
         doc = "\n".join(lines)
         if _ODD[0] in doc or _ODD[1] in doc or _ODD[2] in doc:
-            return [s for n, text in enumerate(lines, 1) for s in self.find(text, n)]
+            return [s for n, text in enumerate(lines, before + 1) for s in self.find(text, n)]
         hits = self._doc_hits(doc) if self._has_suspect else []
         by_line: dict[int, list[Hit]] = {}
         if hits:
@@ -426,12 +449,12 @@ class Matcher:
         out: list[Span] = []
         if not mixed:
             for n in sorted(by_line):
-                out += self._spans(lines[n], n + 1, by_line[n], rules is not None and rules.wrap)
+                out += self._spans(lines[n], before + n + 1, by_line[n], rules is not None and rules.wrap)
             return out
         for n, text in enumerate(lines):
             found = by_line.get(n)
             if found or not text.isascii():
-                out += self._spans(text, n + 1, found or [], True)
+                out += self._spans(text, before + n + 1, found or [], True)
         return out
 
     def _spans(self, text: str, line: int, hits: list[Hit], refine: bool) -> list[Span]:

@@ -161,3 +161,14 @@ def test_may_mix_is_true_whenever_a_word_mixes_scripts():
     for text in ["Zеlensky", "У Kиєві", "Σtop", "plain ascii", "café “quoted”", ""]:
         assert may_mix(text) or not mixed_words(text, "en")
     assert not may_mix("café “quoted” Zürich") and may_mix("Kиєві")
+
+
+def test_long_documents_are_matched_in_runs_of_lines(small_glossary, monkeypatch):
+    import retrans.detect as detect
+
+    lines = ["Mark Route met Zelnski.", "x" * 50 + " third", "", "Soumy " * 12 + "Walloudimir Zelnski", "third"] * 3
+    whole = Matcher(small_glossary, "en").find_lines(lines)
+    monkeypatch.setattr(detect, "CHUNK", 60)  # runs of a few lines; the longest line alone
+    matcher = Matcher(small_glossary, "en")
+    assert matcher.find_lines(lines) == whole == by_lines(matcher, lines)
+    assert [s.line for s in whole if s.text == "third"] == [2, 5, 7, 10, 12, 15]
