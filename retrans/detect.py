@@ -212,6 +212,7 @@ class Compiled(NamedTuple):
     protected_index: dict[str, list[int]] | None
     suspect_wide: dict[str, list[int]] | None = None  # word anchor -> suspect patterns without an ASCII piece
     protected_wide: dict[str, list[int]] | None = None
+    anchor_hashes: bytes | None = None  # PieceSet.hash_bytes of the ASCII anchors, suspect then protected
 
 
 def compile_table(table: PatternTable, boundary: BoundaryCheck = at_word_boundaries) -> Compiled:
@@ -289,7 +290,7 @@ class Matcher:
             self._protected = _automaton(t.keys, compiled.protected)
         else:
             # one set of anchors: the suspect ones, then (from ``_split``) the protected ones
-            self._pieces = PieceSet([*self._suspect_index, *self._protected_index])
+            self._pieces = PieceSet([*self._suspect_index, *self._protected_index], compiled.anchor_hashes)
             self._lists = [*self._suspect_index.values(), *self._protected_index.values()]
             self._split = len(self._suspect_index)
             self._views: dict[int, tuple[bytes, int, int, bool, bool, bool]] = {}

@@ -5,7 +5,8 @@ lower-cased, every other character a space. Its *pieces* are the runs of non-spa
 every piece at once (a polynomial hash modulo 2⁶⁴, from prefix sums) and looks the hashes up in
 the sorted hashes of the wanted words: a handful of array operations per document, where
 splitting it into words costs one object per word. A hash collision only gives a false
-candidate, which the caller checks against the text anyway.
+candidate, which the caller checks against the text anyway. Changing the hash changes the
+stored matchers: bump :data:`retrans.glossary_cache.MATCHER_FORMAT`.
 """
 
 from __future__ import annotations
@@ -91,23 +92,35 @@ def word_hashes(words: list[str]) -> np.ndarray:
     return out
 
 
+def _own_hashes(words: list[str]) -> np.ndarray:
+    if words and (not _WORDS.fullmatch(" ".join(words)) or any(w.count(" ") > 1 for w in words)):
+        raise ValueError("PieceSet words must be runs of ASCII letters and digits, alone or in pairs")
+    pairs = [k for k, w in enumerate(words) if " " in w]
+    firsts = list(words)
+    seconds = []
+    for k in pairs:
+        firsts[k], second = words[k].split(" ")
+        seconds.append(second)
+    own = word_hashes(firsts)
+    if pairs:
+        own[pairs] = own[pairs] * _PAIR + word_hashes(seconds)
+    return own
+
+
 class PieceSet:
     """A fixed set of ASCII words (lower-case letters and digits) and word pairs (two words joined by a
     space), found among a document's pieces and pairs of consecutive pieces."""
 
-    def __init__(self, words: list[str]) -> None:
+    def __init__(self, words: list[str], hashes: bytes | None = None) -> None:
+        """``hashes``: :attr:`hash_bytes` of an equal set, stored (computed when not given)."""
         self.words = words
-        if words and (not _WORDS.fullmatch(" ".join(words)) or any(w.count(" ") > 1 for w in words)):
-            raise ValueError("PieceSet words must be runs of ASCII letters and digits, alone or in pairs")
-        pairs = [k for k, w in enumerate(words) if " " in w]
-        firsts = list(words)
-        seconds = []
-        for k in pairs:
-            firsts[k], second = words[k].split(" ")
-            seconds.append(second)
-        own = word_hashes(firsts)
-        if pairs:
-            own[pairs] = own[pairs] * _PAIR + word_hashes(seconds)
+        if hashes is not None:
+            own = np.frombuffer(hashes, "<u8").astype(_U64)
+            if len(own) != len(words):
+                raise ValueError("PieceSet hashes do not fit its words")
+        else:
+            own = _own_hashes(words)
+        self.hash_bytes = own.astype("<u8").tobytes()
         hashes = own.tolist()
         self._lookup = lookup = dict(zip(hashes, range(len(words))))
         self._more: dict[int, list[int]] = {}  # the other words of a hash that several share (a collision)
@@ -117,9 +130,9 @@ class PieceSet:
                     self._more.setdefault(h, []).append(i)
         # A bitmap of the top bits of the hashes, small enough to stay in cache, turns most pieces
         # away before a dictionary lookup.
-        top = own >> _SHIFT
-        self._bitmap = np.zeros(1 << (64 - int(_SHIFT) - 6), _U64)
-        np.bitwise_or.at(self._bitmap, top >> _U64(6), np.left_shift(_U64(1), top & _U64(63)))
+        flags = np.zeros(1 << (64 - int(_SHIFT)), bool)
+        flags[own >> _SHIFT] = True
+        self._bitmap = np.packbits(flags, bitorder="little").view("<u8").astype(_U64)  # bit i of word i // 64
 
     def found(self, hashes: np.ndarray, pairs: np.ndarray) -> list[int]:
         """Indexes into ``words`` of the words that may be among a document's pieces (``hashes``, from
