@@ -38,18 +38,20 @@ def ascii_key(key: str) -> bytes:
 
 
 class _Powers:
-    """``base^i`` and ``base^-i`` modulo 2⁶⁴ for ``i < len``, grown on demand."""
+    """``base^i`` and ``base^-i`` modulo 2⁶⁴ for ``i < len``, grown on demand (both replaced at once,
+    so a thread never sees one grown without the other)."""
 
     def __init__(self) -> None:
-        self.up = self.down = np.ones(0, _U64)
+        self.tables = (np.ones(0, _U64), np.ones(0, _U64))
 
     def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(self.up) < n:
-            size = max(n, 2 * len(self.up), 4096)
+        tables = self.tables
+        if len(tables[0]) < n:
+            size = max(n, 2 * len(tables[0]), 4096)
             one = np.ones(1, _U64)
-            self.up = np.concatenate((one, np.cumprod(np.full(size - 1, _BASE, _U64))))
-            self.down = np.concatenate((one, np.cumprod(np.full(size - 1, _BASE_INV, _U64))))
-        return self.up, self.down
+            self.tables = tables = (np.concatenate((one, np.cumprod(np.full(size - 1, _BASE, _U64)))),
+                                    np.concatenate((one, np.cumprod(np.full(size - 1, _BASE_INV, _U64)))))
+        return tables
 
 
 _POWERS = _Powers()
