@@ -7,29 +7,38 @@ matches are dropped after overlaps are resolved. A hit counts only at word
 boundaries (:func:`at_word_boundaries`, chosen per language by :func:`boundary_check`):
 in any script the characters either side must not be letters, digits or combining marks.
 
-Speed (same spans as one automaton of every form, tested): every word of a form is a
-word of the line where it is found, so each form is filed under its rarest word; a line
-is split into words once, and only the forms filed under them are looked for, with
-``str.find``. Suspect forms (variants, mistranslations) come first: a line with none has
-no span, whatever the protected forms do. Only protected forms that can overlap a suspect
-one (:func:`relevant_protected`) are kept. With a boundary rule other than word boundaries,
-two Aho-Corasick automata scan each line instead. The compiled form (:class:`Compiled`)
-is plain data, stored by :mod:`retrans.glossary_cache`.
+Speed (same spans as one automaton of every form, tested): a hit starts and ends at word
+boundaries, so each *piece* of a form (a run of ASCII letters and digits) is a whole piece of
+the text where it is found, and two consecutive pieces stay consecutive. Each form is filed
+under its rarest anchor (its one piece, or a pair of consecutive pieces; a form without an
+ASCII letter or digit under its rarest word). :meth:`Matcher.find_lines` matches a whole
+document at once: numpy hashes all its pieces and pairs of pieces (:mod:`retrans.pieces`), and
+only the forms filed under them are looked for, with ``find``, then checked against the text.
+Suspect forms (variants, mistranslations) come first: a document or line with none has no span,
+whatever the protected forms do. Only protected forms that can overlap a suspect one
+(:func:`relevant_protected`) are kept. :meth:`Matcher.find` does the same for one line, with
+regular expressions. With a boundary rule other than word boundaries, two Aho-Corasick automata
+scan each line instead. The compiled form (:class:`Compiled`) is plain data, stored by
+:mod:`retrans.glossary_cache`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
+from itertools import accumulate
 from typing import NamedTuple
 
 import ahocorasick
 
 from .glossary import Glossary
 from .multilingual import LanguageRules
+from .pieces import PieceSet, ascii_key, ascii_view, pair_hashes, piece_hashes
 from .records import MISTRANSLATION, VARIANT, Span
+from .scripts import may_mix
 
 PROTECTED = "protected"
 # Lower priority number wins when two kinds share one form.
@@ -37,6 +46,7 @@ _KIND_PRIORITY = {PROTECTED: 0, VARIANT: 1, MISTRANSLATION: 2}
 _KINDS = (PROTECTED, VARIANT, MISTRANSLATION)  # kind codes of the pattern table: index in this tuple
 
 _TOKEN = re.compile(r"[^\W_]+")  # runs of letters and digits (str.isalnum), any script
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+")  # runs of ASCII letters and digits (in folded text)
 BoundaryCheck = Callable[[str, int, int], bool]
 """``check(text, start, end)``: whether a hit ``text[start:end]`` counts as a whole word or name."""
 
@@ -153,26 +163,42 @@ def relevant_protected(table: PatternTable, boundary: BoundaryCheck = at_word_bo
     return sorted(kept)
 
 
-def anchor_index(table: PatternTable, patterns: list[int],
-                 boundary: BoundaryCheck = at_word_boundaries) -> dict[str, list[int]] | None:
-    """``{anchor word: [pattern, ...]}``: each of ``patterns`` under one of its words (runs of letters
-    and digits), the rarest among all keys.
+def _anchors(key: str) -> list[str]:
+    """The anchors a key can be filed under: its one ASCII piece, or its pairs of consecutive pieces."""
+    pieces = _ASCII_TOKEN.findall(key)
+    return pieces if len(pieces) < 2 else [f"{a} {b}" for a, b in zip(pieces, pieces[1:])]
 
-    With :func:`at_word_boundaries` a hit can neither start nor end inside a word of the line, so
-    every word of a key is a word of the line where it is found: only the patterns filed under
-    the line's words can hit. ``None`` for another boundary rule or a key without a letter or
-    digit (then the automaton scans every line).
+
+def anchor_index(table: PatternTable, patterns: list[int], boundary: BoundaryCheck = at_word_boundaries
+                 ) -> tuple[dict[str, list[int]], dict[str, list[int]]] | None:
+    """``({ASCII anchor: [pattern, ...]}, {word anchor: [pattern, ...]})``: each of ``patterns`` filed
+    under one of its anchors, the rarest among all keys.
+
+    With :func:`at_word_boundaries` a hit can neither start nor end inside a word of the line. So each
+    *piece* of a key (a run of ASCII letters and digits: an ASCII letter or digit next to a hit would
+    be a word character on both sides of its boundary) is a whole piece of the line where it is found,
+    and two consecutive pieces of the key are consecutive there too: only the patterns filed under the
+    line's pieces and pairs of pieces (:class:`~retrans.pieces.PieceSet`) can hit. A key of one piece
+    is filed under it, a longer one under a pair (rarer in text than either piece: "port said").
+    A key without an ASCII letter or digit (Cyrillic, Chinese ...) is filed under one of its words
+    (runs of letters and digits, any script) in the second index. ``None`` for another boundary rule
+    or a key without a letter or digit (then automata scan every line).
     """
     keys = table.keys
     if boundary is not at_word_boundaries or keys is None:
         return None
-    words = {i: _TOKEN.findall(keys[i]) for i in patterns}
-    if not all(words.values()):
+    anchors = {i: _anchors(keys[i]) for i in patterns}
+    wide = {i: _TOKEN.findall(keys[i]) for i, ps in anchors.items() if not ps}
+    if not all(wide.values()):
         return None
-    freq = Counter(w for k in keys for w in set(_TOKEN.findall(k)))
-    out: dict[str, list[int]] = {}
-    for i, ws in words.items():
-        out.setdefault(min(ws, key=lambda w: (freq[w], -len(w), w)), []).append(i)
+    out: tuple[dict[str, list[int]], dict[str, list[int]]] = ({}, {})
+    for index, found, split in ((out[0], {i: ps for i, ps in anchors.items() if ps}, _anchors),
+                                (out[1], wide, _TOKEN.findall)):
+        if not found:
+            continue
+        freq = Counter(w for k in keys for w in set(split(k)))
+        for i, ws in found.items():
+            index.setdefault(min(ws, key=lambda w: (freq[w], -len(w), w)), []).append(i)
     return out
 
 
@@ -182,8 +208,11 @@ class Compiled(NamedTuple):
     table: PatternTable
     suspect: list[int]  # pattern numbers of the suspect forms
     protected: list[int]  # pattern numbers of the protected forms that can touch them
-    suspect_index: dict[str, list[int]] | None  # anchor word -> suspect patterns (None: scan with automata)
+    suspect_index: dict[str, list[int]] | None  # ASCII anchor -> suspect patterns (None: scan with automata)
     protected_index: dict[str, list[int]] | None
+    suspect_wide: dict[str, list[int]] | None = None  # word anchor -> suspect patterns without an ASCII piece
+    protected_wide: dict[str, list[int]] | None = None
+    anchor_hashes: bytes | None = None  # PieceSet.hash_bytes of the ASCII anchors, suspect then protected
 
 
 def compile_table(table: PatternTable, boundary: BoundaryCheck = at_word_boundaries) -> Compiled:
@@ -192,7 +221,9 @@ def compile_table(table: PatternTable, boundary: BoundaryCheck = at_word_boundar
     protected = relevant_protected(table, boundary)
     s_index = anchor_index(table, suspect, boundary)
     p_index = anchor_index(table, protected, boundary) if s_index is not None else None
-    return Compiled(table, suspect, protected, s_index, p_index)
+    if s_index is None or p_index is None:
+        return Compiled(table, suspect, protected, None, None)
+    return Compiled(table, suspect, protected, s_index[0], p_index[0], s_index[1], p_index[1])
 
 
 def _automaton(keys: list[str], patterns: list[int]) -> ahocorasick.Automaton:
@@ -204,12 +235,33 @@ def _automaton(keys: list[str], patterns: list[int]) -> ahocorasick.Automaton:
     return automaton
 
 
+# İ lower-cases to two characters (fold keeps it), Σ by its context, the Kelvin sign to an ASCII "k":
+# a document with one of them is matched line by line, on its folded lines.
+_ODD = ("\u0130", "\u03a3", "\u212a")
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+Hit = tuple[int, int, int]  # start, end, pattern number
+CHUNK = 1 << 20  # characters of a document matched at once (numpy takes about 40 bytes a character)
+
+
+def _key_view(key: str) -> tuple[bytes, int, int, bool, bool, bool]:
+    """How to find ``key`` in a document's :func:`~retrans.pieces.ascii_view`: what to look for there,
+    the offset from where it is found to where the key starts in the document, the key's length,
+    whether a find is a hit without comparing the text (a key of ASCII letters and digits only), and
+    whether its first and last characters are ASCII letters or digits. Such an end must be a word
+    boundary, so a space (in the view) stands beyond it."""
+    left, right = key[0] in _ASCII_WORD, key[-1] in _ASCII_WORD
+    exact = all(c in _ASCII_WORD for c in key)
+    return b" " * left + ascii_key(key) + b" " * right, left - 1, len(key), exact, left, right
+
+
 class Matcher:
     """The compiled forms of one language of a glossary.
 
     ``boundary`` decides whether a hit is a whole word (default: :func:`boundary_check` of ``lang``).
-    With word boundaries, a line is looked up by its words in anchor indexes and each candidate
-    form is searched with ``str.find``; with another rule, Aho-Corasick automata scan the line.
+    With word boundaries, the pieces of a document (runs of ASCII letters and digits, hashed at once
+    by :class:`~retrans.pieces.PieceSet`) and the words of its non-ASCII lines are looked up in
+    anchor indexes, and each candidate form is searched with ``find``; with another rule,
+    Aho-Corasick automata scan each line.
     """
 
     def __init__(self, glossary: Glossary | None, lang: str, boundary: BoundaryCheck | None = None, *,
@@ -231,12 +283,19 @@ class Matcher:
         self._lengths = t.lengths
         self._has_suspect = bool(compiled.suspect)
         self._suspect_index, self._protected_index = compiled.suspect_index, compiled.protected_index
+        self._suspect_wide, self._protected_wide = compiled.suspect_wide or {}, compiled.protected_wide or {}
         if self._suspect_index is None or self._protected_index is None:
             self._suspect_index = self._protected_index = None
             self._suspect = _automaton(t.keys, compiled.suspect)
             self._protected = _automaton(t.keys, compiled.protected)
+        else:
+            # one set of anchors: the suspect ones, then (from ``_split``) the protected ones
+            self._pieces = PieceSet([*self._suspect_index, *self._protected_index], compiled.anchor_hashes)
+            self._lists = [*self._suspect_index.values(), *self._protected_index.values()]
+            self._split = len(self._suspect_index)
+            self._views: dict[int, tuple[bytes, int, int, bool, bool, bool]] = {}
 
-    def _hits(self, automaton: ahocorasick.Automaton, text: str, folded: str) -> list[tuple[int, int, int]]:
+    def _hits(self, automaton: ahocorasick.Automaton, text: str, folded: str) -> list[Hit]:
         """Word-bounded hits (start, end, pattern number) of ``automaton`` in ``text``."""
         lengths, ok = self._lengths, self.boundary
         hits = []
@@ -249,8 +308,7 @@ class Matcher:
                 hits.append((start, end, i))
         return hits
 
-    def _lookup(self, index: dict[str, list[int]], words: set[str], text: str,
-                folded: str) -> list[tuple[int, int, int]]:
+    def _lookup(self, index: dict[str, list[int]], words: set[str], text: str, folded: str) -> list[Hit]:
         """Word-bounded hits (start, end, pattern number) of the patterns filed under ``words``."""
         keys, ok = self.table.keys, self.boundary
         hits = []
@@ -264,28 +322,153 @@ class Matcher:
                     start = folded.find(key, start + 1)
         return hits
 
+    def _indexed(self, ascii_index: dict[str, list[int]], wide: dict[str, list[int]], text: str,
+                 folded: str) -> list[Hit]:
+        pieces = _ASCII_TOKEN.findall(folded)
+        anchors = {*pieces, *(f"{a} {b}" for a, b in zip(pieces, pieces[1:]))}
+        hits = self._lookup(ascii_index, anchors, text, folded)
+        if wide and not text.isascii():
+            hits += self._lookup(wide, set(_TOKEN.findall(folded)), text, folded)
+        return hits
+
+    def _line_hits(self, text: str) -> list[Hit]:
+        """Hits of one line: its suspect ones, and when there are some, the protected ones."""
+        if not self._has_suspect:
+            return []
+        folded = fold(text)
+        if self._suspect_index is not None and self._protected_index is not None:
+            hits = self._indexed(self._suspect_index, self._suspect_wide, text, folded)
+            if hits:  # no suspect form here: nothing protected can matter
+                hits += self._indexed(self._protected_index, self._protected_wide, text, folded)
+            return hits
+        hits = self._hits(self._suspect, text, folded)
+        if hits:
+            hits += self._hits(self._protected, text, folded)
+        return hits
+
+    def _scan(self, patterns: list[int], view: bytes, doc: str) -> list[Hit]:
+        """Word-bounded hits of ``patterns`` in ``doc`` (``view``: its :func:`~retrans.pieces.ascii_view`)."""
+        keys, views, word = self.table.keys, self._views, _is_word_char
+        last = len(doc)
+        hits = []
+        for i in patterns:
+            how = views.get(i)
+            if how is None:
+                how = views[i] = _key_view(keys[i])  # type: ignore[index]
+            pattern, shift, n, exact, left, right = how
+            p = view.find(pattern)
+            while p >= 0:
+                s = p + shift
+                e = s + n
+                p = view.find(pattern, p + 1)
+                if not exact and doc[s:e].lower() != keys[i]:  # type: ignore[index]
+                    continue
+                # at_word_boundaries; beside an end that is an ASCII letter or digit the view has a space,
+                # so only a non-ASCII character there can be a word character.
+                if s > 0:
+                    c = doc[s - 1]
+                    if (not left or c >= "\x80") and word(c) and word(doc[s]):
+                        continue
+                if e < last:
+                    c = doc[e]
+                    if (not right or c >= "\x80") and word(c) and word(doc[e - 1]):
+                        continue
+                hits.append((s, e, i))
+        return hits
+
+    def _doc_hits(self, doc: str) -> list[Hit]:
+        """Hits of a whole document (lines joined by ``\\n``, none with an :data:`_ODD` character):
+        the suspect ones, and when there are some, the protected ones."""
+        view = ascii_view(doc)
+        hashes = piece_hashes(view)[1]
+        lists, split = self._lists, self._split
+        anchors = self._pieces.found(hashes, pair_hashes(hashes))
+        hits = self._scan([i for a in anchors if a < split for i in lists[a]], view, doc)
+        folded = words = None
+        if self._suspect_wide and not doc.isascii():
+            folded = doc.lower()
+            words = set(_TOKEN.findall(folded))
+            hits += self._lookup(self._suspect_wide, words, doc, folded)
+        if hits:
+            hits += self._scan([i for a in anchors if a >= split for i in lists[a]], view, doc)
+            if self._protected_wide and not doc.isascii():
+                if folded is None or words is None:
+                    folded = doc.lower()
+                    words = set(_TOKEN.findall(folded))
+                hits += self._lookup(self._protected_wide, words, doc, folded)
+        return hits
+
     def find(self, text: str, line: int = 1) -> list[Span]:
         """Suspect spans of ``text`` (one line), sorted by start; longest match wins."""
-        hits: list[tuple[int, int, int]] = []
-        if self._has_suspect:
-            folded = fold(text)
-            if self._suspect_index is not None and self._protected_index is not None:
-                words = set(_TOKEN.findall(folded))
-                hits = self._lookup(self._suspect_index, words, text, folded)
-                if hits:  # no suspect form here: nothing protected can matter
-                    hits += self._lookup(self._protected_index, words, text, folded)
+        return self._spans(text, line, self._line_hits(text), True)
+
+    def find_lines(self, lines: list[str]) -> list[Span]:
+        """:meth:`find` of every line (numbered from 1), in line order, from one pass over the document
+        (over each run of lines up to :data:`CHUNK` characters long, to bound the memory it takes)."""
+        if self._suspect_index is None:
+            return [s for n, text in enumerate(lines, 1) for s in self.find(text, n)]
+        out: list[Span] = []
+        first, count = 0, len(lines)
+        while first < count:
+            last, size = first + 1, len(lines[first])
+            while last < count and size + len(lines[last]) < CHUNK:
+                size += len(lines[last]) + 1
+                last += 1
+            if size > CHUNK:  # one long line
+                out += self.find(lines[first], first + 1)
             else:
-                hits = self._hits(self._suspect, text, folded)
-                if hits:
-                    hits += self._hits(self._protected, text, folded)
+                out += self._find_chunk(lines[first:last], first)
+            first = last
+        return out
+
+    def _find_chunk(self, lines: list[str], before: int) -> list[Span]:
+        """:meth:`find_lines` of ``lines``, numbered from ``before + 1``."""
+        doc = "\n".join(lines)
+        if _ODD[0] in doc or _ODD[1] in doc or _ODD[2] in doc:
+            return [s for n, text in enumerate(lines, before + 1) for s in self.find(text, n)]
+        hits = self._doc_hits(doc) if self._has_suspect else []
+        by_line: dict[int, list[Hit]] = {}
+        if hits:
+            starts = [0, *accumulate(len(text) + 1 for text in lines)]
+            kinds = self.table.kinds
+            suspect_lines = set()
+            for s, e, i in hits:
+                n = bisect_right(starts, s) - 1
+                base = starts[n]
+                if e - base <= len(lines[n]):  # not across a line end
+                    found = by_line.get(n)
+                    if found is None:
+                        by_line[n] = [(s - base, e - base, i)]
+                    else:
+                        found.append((s - base, e - base, i))
+                    if kinds[i]:
+                        suspect_lines.add(n)
+            by_line = {n: by_line[n] for n in suspect_lines}  # protected hits alone make no span
+        # Mixed-script words need a Cyrillic or Greek letter; other languages' spans need their case.
+        rules = self.rules
+        mixed = rules is not None and may_mix(doc)
+        out: list[Span] = []
+        if not mixed:
+            for n in sorted(by_line):
+                out += self._spans(lines[n], before + n + 1, by_line[n], rules is not None and rules.wrap)
+            return out
+        for n, text in enumerate(lines):
+            found = by_line.get(n)
+            if found or not text.isascii():
+                out += self._spans(text, before + n + 1, found or [], True)
+        return out
+
+    def _spans(self, text: str, line: int, hits: list[Hit], refine: bool) -> list[Span]:
+        """The spans of ``hits`` in ``text``: longest first, suspect ones only; with ``refine``, through
+        the language's rules (:meth:`LanguageRules.refine`)."""
         rules = self.rules
         if not hits and (rules is None or text.isascii()):
             return []  # an ASCII line has no mixed-script word either
         t = self.table
-        chosen = select_longest(hits, t.kinds)
+        chosen = select_longest(hits, t.kinds) if len(hits) > 1 else hits
         spans = [Span(line, s, e, text[s:e], t.entry_ids[i], _KINDS[t.kinds[i]], t.forms[i])
                  for s, e, i in chosen if t.kinds[i]]
-        if rules is None:
+        if rules is None or not refine:
             return spans
         return rules.refine(text, line, spans, self._pattern_of, [(s, e) for s, e, _ in chosen])
 

@@ -11,7 +11,8 @@ entries. Both results are cached under ``<cache root>/glossaries/``:
 ``<sha256 of glossary digest, language, retrans version, format>.ac``
     The compiled matcher of one language of a (merged) glossary, as JSON: its pattern
     table, which patterns are suspect or matter as protected, and their anchor-word
-    indexes (:class:`retrans.detect.Compiled`). Data only: no pickle, no automaton.
+    indexes (:class:`retrans.detect.Compiled`) and the hashes of the anchors (base64 of 64-bit
+    integers, :class:`retrans.pieces.PieceSet`). Data only: no pickle, no automaton.
 
 Every cache file starts with the sha256 of the rest and is checked before use: a
 missing, truncated, corrupt, foreign or stale file is ignored and rebuilt, never used.
@@ -21,6 +22,7 @@ Files are written atomically; a cache folder that cannot be written only costs s
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -35,7 +37,7 @@ from .formats.text import decode_stream, read_bytes, write_files_atomic
 from .glossary import Glossary, StoredEntries, entry_json
 
 CACHE_FORMAT = 2
-MATCHER_FORMAT = 5
+MATCHER_FORMAT = 8
 CACHE_ENV = "RETRANS_GLOSSARY_CACHE"
 MATCHER_MIN_ENTRIES = 2_000  # smaller glossaries compile in milliseconds: not worth a cache file
 _CHECK_HEAD = b'{"check":"'  # every file: {"check":"<64 hex>", ... ; the hash covers what follows
@@ -150,10 +152,14 @@ def matcher_key(glossary: Glossary, lang: str) -> str:
 def _encode_matcher(key: str, matcher: Matcher) -> bytes:
     c = matcher.compiled
     t = c.table
+    pieces = getattr(matcher, "_pieces", None)  # the anchors' hashes (word index only)
+    hashes = base64.b64encode(pieces.hash_bytes).decode("ascii") if pieces is not None else None
     header = json.dumps({"format": MATCHER_FORMAT, "key": key, "keys": t.keys, "forms": t.forms,
                          "entry_ids": t.entry_ids, "kinds": t.kinds.hex(), "suspect": c.suspect,
                          "protected": c.protected, "suspect_index": c.suspect_index,
-                         "protected_index": c.protected_index}, ensure_ascii=False, separators=(",", ":"))
+                         "protected_index": c.protected_index, "suspect_wide": c.suspect_wide,
+                         "protected_wide": c.protected_wide, "anchor_hashes": hashes},
+                        ensure_ascii=False, separators=(",", ":"))
     return _seal(b"," + header[1:].encode("utf-8"))
 
 
@@ -168,9 +174,11 @@ def _decode_matcher(data: bytes, key: str, glossary: Glossary, lang: str) -> Mat
             return None
         table = PatternTable([len(k) for k in keys], forms, ids, kinds, keys)
         compiled = Compiled(table, record["suspect"], record["protected"], record["suspect_index"],
-                            record["protected_index"])
+                            record["protected_index"], record["suspect_wide"], record["protected_wide"],
+                            base64.b64decode(record["anchor_hashes"], validate=True)
+                            if record["anchor_hashes"] is not None else None)
         return Matcher(glossary, lang, compiled=compiled)
-    except (ValueError, KeyError, TypeError, IndexError):
+    except (ValueError, KeyError, TypeError, IndexError):  # (binascii.Error is a ValueError)
         return None
 
 

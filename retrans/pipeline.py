@@ -82,9 +82,15 @@ class Repairer:
     def detect(self, lines: list[str], source_lines: list[str] | None = None) -> list[Span]:
         """Exact spans, then fuzzy spans where no exact span is, then (with source lines) names the
         source line attests that the target line lacks, looked for with a lower similarity threshold."""
+        exact = self.matcher.find_lines(lines)
+        if self.fuzzy is None:  # (source lines only steer fuzzy matching)
+            return sorted(exact, key=lambda s: (s.line, s.start, -s.end))
+        by_line: dict[int, list[Span]] = {}
+        for s in exact:
+            by_line.setdefault(s.line, []).append(s)
         out: list[Span] = []
         for n, line in enumerate(lines, 1):
-            spans = self.matcher.find(line, n)
+            spans = by_line.get(n, [])
             if self.fuzzy is not None:
                 spans += self.fuzzy.find(line, n, taken=[(s.start, s.end) for s in spans])
             if source_lines is not None and self.fuzzy is not None:

@@ -10,6 +10,7 @@ for places a following class noun turned around ("the third city of Ukraine" ->
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rapidfuzz import fuzz
@@ -21,8 +22,19 @@ from .records import MISTRANSLATION, Candidate, Span
 
 ALIGN_MIN_RATIO = 50.0
 _DET_RE = re.compile(r"(?:^|(?<=\W))(" + "|".join(DETERMINERS) + r")(\s+)$", re.IGNORECASE)
+_DET_MAX = max(map(len, DETERMINERS))
 _POSSESSIVE_RE = re.compile(r"(?:^|(?<=\W))(\w+['’]s)(\s+)$")
 _NOUN_RE = re.compile(r"^(\s+)(" + "|".join(PLACE_NOUNS) + r")\b(?:(\s+of\s+)([A-Z][\w'’.-]*\w))?")
+
+
+def _det_from(line: str, start: int) -> int:
+    """Where to start looking for a determiner that ends, with whitespace, at ``start``: the same match
+    as from 0 (the regex ends at ``start``, and its look-behind and ``^`` see the whole line), found
+    without scanning the whole line before it."""
+    i = start
+    while i > 0 and line[i - 1].isspace():
+        i -= 1
+    return max(0, i - _DET_MAX)
 
 
 def align_canonical(form: str, canonical: str, kind: str = "person") -> str:
@@ -50,6 +62,12 @@ def align_canonical(form: str, canonical: str, kind: str = "person") -> str:
     return ctoks[-1] if n == 1 else canonical
 
 
+@functools.lru_cache(maxsize=65536)
+def _aligned(form: str, canonical: str, kind: str) -> str:
+    """:func:`align_canonical`, remembered: a document names the same people again and again."""
+    return align_canonical(form, canonical, kind)
+
+
 def match_case(original: str, replacement: str) -> str:
     """Carry the original's all-caps over to the replacement; otherwise names keep their own casing."""
     if len(original) > 1 and original.isupper() and any(c.isalpha() for c in original):
@@ -61,7 +79,12 @@ def propose(span: Span, line: str, entry: Entry, forms: Forms) -> list[Candidate
     """Candidates for ``span`` in ``line``: keep first, then rewrites, without duplicates."""
     if isinstance(span, MorphSpan):  # an inflecting language, or a mixed-script word
         return propose_morph(span, line, entry, forms)
-    target = match_case(span.text, align_canonical(span.form, forms.canonical, entry.kind))
+    target = match_case(span.text, _aligned(span.form, forms.canonical, entry.kind))
+    if span.kind != MISTRANSLATION:  # keep and the canonical form: what add() below gives
+        keep = Candidate(span, span.start, span.end, line[span.start:span.end], span.text, "keep")
+        if target == span.text:
+            return [keep]
+        return [keep, Candidate(span, span.start, span.end, keep.original, target, "canonical")]
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
 
@@ -82,7 +105,7 @@ def propose(span: Span, line: str, entry: Entry, forms: Forms) -> list[Candidate
     if quoted:
         add(start - 1, end + 1, target, "unquote")
         start, end = start - 1, end + 1
-    det = _DET_RE.search(line, 0, start)
+    det = _DET_RE.search(line, _det_from(line, start), start)
     if det:
         det_start = det.start(1)
         add(det_start, end, target, "drop-determiner")

@@ -132,6 +132,26 @@ _WORD = re.compile(r"\w+")
 _LOOKALIKE_SCRIPTS = (LATIN, CYRILLIC, GREEK)
 
 
+_ASCII_BYTES = bytes(range(128))
+_LOOKALIKE_CACHE: dict[str, bool] = {}
+
+
+def may_mix(text: str) -> bool:
+    """Whether a word of ``text`` can mix look-alike scripts (:func:`mixed_words`): only if it has a
+    Cyrillic or Greek letter. Fast on text that is mostly ASCII."""
+    if text.isascii():
+        return False
+    cache = _LOOKALIKE_CACHE
+    # Deleting the ASCII bytes of UTF-8 leaves whole characters: the non-ASCII ones.
+    for ch in set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
+        found = cache.get(ch)
+        if found is None:
+            found = cache[ch] = letter_script(ch) in (CYRILLIC, GREEK)
+        if found:
+            return True
+    return False
+
+
 def mixed_words(text: str, lang: str) -> list[tuple[int, int, str]]:
     """Words of ``text`` that mix Latin, Cyrillic or Greek look-alike letters, with their
     single-script form: ``(start, end, fixed)``. The target script is the language's own

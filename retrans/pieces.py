@@ -1,0 +1,156 @@
+"""Which of many ASCII words occur in a document, without a Python object per word of it.
+
+A document is seen through :func:`ascii_view`: one byte per character, ASCII letters and digits
+lower-cased, every other character a space. Its *pieces* are the runs of non-spaces. numpy hashes
+every piece at once (a polynomial hash modulo 2⁶⁴, from prefix sums) and looks the hashes up in
+the sorted hashes of the wanted words: a handful of array operations per document, where
+splitting it into words costs one object per word. A hash collision only gives a false
+candidate, which the caller checks against the text anyway. Changing the hash changes the
+stored matchers: bump :data:`retrans.glossary_cache.MATCHER_FORMAT`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+_WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789"
+_TABLE = bytes(c if c in _WORD_BYTES else (c + 32 if 65 <= c <= 90 else 32) for c in range(256))
+_BASE = 0x100000001B3  # odd, so invertible modulo 2⁶⁴
+_BASE_INV = pow(_BASE, -1, 1 << 64)
+_SHIFT = np.uint64(41)  # 2²³ bits of bitmap: 1 MiB
+_PAIR = np.uint64(0x9E3779B97F4A7C15)  # mixes the hash of a first piece with the next one's
+_U64 = np.uint64
+_WORDS = re.compile("[a-z0-9]+(?: [a-z0-9]+)*")  # words (and pairs) joined by spaces
+_COLUMNS = 48  # words up to this long are hashed side by side
+
+
+def ascii_view(text: str) -> bytes:
+    """``text`` as bytes, one per character, between two spaces: ASCII letters and digits lower-cased,
+    everything else (punctuation, spaces, any non-ASCII character) a space. Offsets are ``+ 1``."""
+    return b" " + text.encode("latin-1", "replace").translate(_TABLE) + b" "
+
+
+def ascii_key(key: str) -> bytes:
+    """A folded key as :func:`ascii_view` shows it where it occurs (no padding)."""
+    return key.encode("latin-1", "replace").translate(_TABLE)
+
+
+class _Powers:
+    """``base^i`` and ``base^-i`` modulo 2⁶⁴ for ``i < len``, grown on demand (both replaced at once,
+    so a thread never sees one grown without the other)."""
+
+    def __init__(self) -> None:
+        self.tables = (np.ones(0, _U64), np.ones(0, _U64))
+
+    def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        tables = self.tables
+        if len(tables[0]) < n:
+            size = max(n, 2 * len(tables[0]), 4096)
+            one = np.ones(1, _U64)
+            self.tables = tables = (np.concatenate((one, np.cumprod(np.full(size - 1, _BASE, _U64)))),
+                                    np.concatenate((one, np.cumprod(np.full(size - 1, _BASE_INV, _U64)))))
+        return tables
+
+
+_POWERS = _Powers()
+
+
+def piece_hashes(view: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """``(starts, hashes)`` of the pieces of ``view`` (a space-padded :func:`ascii_view`)."""
+    a = np.frombuffer(view, np.uint8)
+    n = len(a)
+    up, down = _POWERS.get(n)
+    word = a != 32
+    edges = np.flatnonzero(word[1:] != word[:-1]) + 1  # start, end, start, end ...: padded with spaces
+    starts, ends = edges[0::2], edges[1::2]
+    prefix = np.zeros(n + 1, _U64)
+    np.cumsum(a * up[:n], out=prefix[1:])
+    return starts, (prefix[ends] - prefix[starts]) * down[starts]
+
+
+def pair_hashes(hashes: np.ndarray) -> np.ndarray:
+    """The hash of each two consecutive pieces, from theirs (:func:`piece_hashes`)."""
+    return hashes[:-1] * _PAIR + hashes[1:]
+
+
+def word_hashes(words: list[str]) -> np.ndarray:
+    """The hash of each of ``words`` (runs of lower-case ASCII letters and digits) as :func:`piece_hashes`
+    gives it for a piece of a document: by Horner's rule over the columns of the words, zero-padded."""
+    out = np.zeros(len(words), _U64)
+    short = [k for k, w in enumerate(words) if len(w) <= _COLUMNS]
+    if short:
+        width = max(len(words[k]) for k in short)
+        grid = np.frombuffer("".join(words[k].ljust(width, "\0") for k in short).encode("ascii"), np.uint8)
+        grid = grid.reshape(len(short), width)
+        h = np.zeros(len(short), _U64)
+        for j in range(width - 1, -1, -1):
+            h = h * _BASE + grid[:, j]
+        out[short] = h
+    for k, w in enumerate(words):
+        if len(w) > _COLUMNS:  # rare: hashed through a view of its own
+            out[k] = piece_hashes(ascii_view(w))[1][0]
+    return out
+
+
+def _own_hashes(words: list[str]) -> np.ndarray:
+    if words and (not _WORDS.fullmatch(" ".join(words)) or any(w.count(" ") > 1 for w in words)):
+        raise ValueError("PieceSet words must be runs of ASCII letters and digits, alone or in pairs")
+    pairs = [k for k, w in enumerate(words) if " " in w]
+    firsts = list(words)
+    seconds = []
+    for k in pairs:
+        firsts[k], second = words[k].split(" ")
+        seconds.append(second)
+    own = word_hashes(firsts)
+    if pairs:
+        own[pairs] = own[pairs] * _PAIR + word_hashes(seconds)
+    return own
+
+
+class PieceSet:
+    """A fixed set of ASCII words (lower-case letters and digits) and word pairs (two words joined by a
+    space), found among a document's pieces and pairs of consecutive pieces."""
+
+    def __init__(self, words: list[str], hashes: bytes | None = None) -> None:
+        """``hashes``: :attr:`hash_bytes` of an equal set, stored (computed when not given)."""
+        self.words = words
+        if hashes is not None:
+            own = np.frombuffer(hashes, "<u8").astype(_U64)
+            if len(own) != len(words):
+                raise ValueError("PieceSet hashes do not fit its words")
+        else:
+            own = _own_hashes(words)
+        self.hash_bytes = own.astype("<u8").tobytes()
+        hashes = own.tolist()
+        self._lookup = lookup = dict(zip(hashes, range(len(words))))
+        self._more: dict[int, list[int]] = {}  # the other words of a hash that several share (a collision)
+        if len(lookup) != len(words):
+            for i, h in enumerate(hashes):
+                if lookup[h] != i:
+                    self._more.setdefault(h, []).append(i)
+        # A bitmap of the top bits of the hashes, small enough to stay in cache, turns most pieces
+        # away before a dictionary lookup.
+        flags = np.zeros(1 << (64 - int(_SHIFT)), bool)
+        flags[own >> _SHIFT] = True
+        self._bitmap = np.packbits(flags, bitorder="little").view("<u8").astype(_U64)  # bit i of word i // 64
+
+    def found(self, hashes: np.ndarray, pairs: np.ndarray) -> list[int]:
+        """Indexes into ``words`` of the words that may be among a document's pieces (``hashes``, from
+        :func:`piece_hashes`) and pairs of pieces (``pairs``, from :func:`pair_hashes`): a hash
+        collision can add one that is not there."""
+        if not self._lookup:
+            return []
+        both = np.concatenate((hashes, pairs))
+        top = both >> _SHIFT
+        maybe = both[(self._bitmap[top >> _U64(6)] >> (top & _U64(63))) & _U64(1) != 0]
+        lookup, more = self._lookup, self._more
+        out: list[int] = []
+        for h in set(maybe.tolist()):
+            i = lookup.get(h)
+            if i is not None:
+                out.append(i)
+                if more and h in more:
+                    out += more[h]
+        return out
