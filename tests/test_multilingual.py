@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from retrans.config import RepairConfig
+from retrans.config import RankConfig, RepairConfig
 from retrans.detect import Matcher
 from retrans.glossary import Entry, Forms, Glossary
 from retrans.inflect import inflect_like, phrase_forms
 from retrans.multilingual import MorphSpan
 from retrans.pipeline import Repairer
-from retrans.rank import GlossaryRanker
+from retrans.propose import propose
+from retrans.rank import GlossaryRanker, Proposal, _morph_cost
+from retrans.records import Candidate
 from retrans.score import CHAR_TOKEN, diff_edits
 from retrans.scripts import mixed_words
 
@@ -83,6 +85,66 @@ def test_inflect_like_keeps_the_case_of_the_hit():
     assert "Zelenskému" in inflect_like("cs", "Zelenskij", "Zelenskijovi", "Zelenskyj", "person")
     assert inflect_like("pl", "Kharkiv", "Kharkivie", "Charków", "place") == ["Charkowie"]
     assert inflect_like("uk", "Харьков", "Харькова", "Харків", "place")[0] == "Харкова"
+
+
+def test_case_candidates_come_in_morphological_order():
+    # the hit's own ending carried over first, then the other forms of the cases it may be in
+    assert inflect_like("cs", "Kijev", "Kijevě", "Kyjev", "place") == ["Kyjevě", "Kyjevu"]
+    # a case the hit is the first form of comes before one where it is an alternative ending
+    assert inflect_like("uk", "Харьков", "Харькову", "Харків", "place")[0] == "Харкову"
+    assert inflect_like("ru", "Запоріжжя", "Запоріжжі", "Запорожье", "place")[0] == "Запорожье"
+
+
+def test_undeclined_base_form_gets_every_case_nominative_first():
+    # MT leaves a foreign name undeclined after a preposition ("w Geneva"): the case cannot be read
+    options = inflect_like("pl", "Geneva", "Geneva", "Genewa", "place")
+    assert options[0] == "Genewa" and "Genewie" in options
+    assert inflect_like("uk", "Запорожье", "Запорожье", "Запоріжжя", "place")[:2] == ["Запоріжжя", "Запоріжжі"]
+    assert inflect_like("de", "Kiev", "Kiev", "Kyjiw", "place") == ["Kyjiw"]  # German: no cases to guess
+
+
+def test_candidates_carry_their_morphological_rank(glossary):
+    [span] = Matcher(glossary, "cs").find("Útok v Kijevě.")
+    cands = propose(span, "Útok v Kijevě.", glossary["kyiv"], glossary["kyiv"].forms["cs"])
+    assert [(c.replacement, c.morph_rank) for c in cands[1:]] == [("Kyjevě", 0), ("Kyjevu", 1)]
+    [decision] = GlossaryRanker().rank(["Útok v Kijevě."], [Proposal(span, glossary["kyiv"],
+                                                                      glossary["kyiv"].forms["cs"], tuple(cands))])
+    assert decision.best.replacement == "Kyjevě" and decision.evidence["morph"] == 0
+
+
+def test_morphology_cost_per_step():
+    config = RankConfig()
+    assert _morph_cost(Candidate(None, 0, 1, "a", "b", "canonical", morph_rank=2), config) == -2 * config.morph_step
+
+
+def test_paradigm_details():
+    assert phrase_forms("pl", "Pokrowsk", "place")["ablt"] == ("Pokrowskiem",)  # k takes -iem
+    assert phrase_forms("pl", "Pokrowsk", "place")["loct"] == ("Pokrowsku",)  # and -u in the locative
+    assert phrase_forms("cs", "Vitalij", "person")["gent"] == ("Vitalije",)  # a first name, not adjectival
+    assert phrase_forms("uk", "Дніпро", "place")["loct"][0] == "Дніпрі"
+    assert phrase_forms("uk", "Запоріжжя", "place")["gent"] == ("Запоріжжя",)
+
+
+def test_correct_forms_are_declined_by_their_own_language_only():
+    # without the Ukrainian dictionary, the Russian one must not decline Ukrainian "Суми" as "сума"
+    # (whose genitive "сумы" is the Russian spelling, a variant in Ukrainian)
+    assert not any(f.casefold() == "сумы" for fs in phrase_forms("uk", "Суми", "place").values() for f in fs)
+
+
+def test_russian_stem_with_ukrainian_ending_is_found(glossary):
+    # "Харькові": the Russian stem with the Ukrainian locative, known to the Russian dictionary only as Харьков
+    assert spans(glossary, "uk", "У Харькові пролунали вибухи.") == ["Харькові"]
+    assert fix(glossary, "uk", "У Харькові пролунали вибухи.") == "У Харкові пролунали вибухи."
+
+
+def test_russian_spelling_of_sumy_is_fixed_in_ukrainian(news_glossary):
+    assert fix(news_glossary, "uk", "Сумы зазнали атаки.") == "Суми зазнали атаки."
+
+
+def test_odessa_in_texas_is_kept(news_glossary):
+    assert fix(news_glossary, "cs", "Ropná pole u města Odessa v Texasu patří k nejstarším v USA.") == (
+        "Ropná pole u města Odessa v Texasu patří k nejstarším v USA.")
+    assert fix(news_glossary, "cs", "Útok na Odessu.") == "Útok na Oděsu."
 
 
 # ----------------------------------------------------------------------------- detection and repair
