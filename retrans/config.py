@@ -50,7 +50,7 @@ class RankConfig:
     source_penalty: float = 6.0  # the entry has source forms and none is in the aligned source line
     # Inflected languages (issue 9): the cost of each step down the morphological order of a span's case
     # forms (retrans.inflect.inflect_like), calibrated on corpora/dev/<lang> with benchmarks/multilingual.py.
-    morph_step: float = 2.0
+    morph_step: float = 6.0
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -132,7 +132,11 @@ PL_LOOSE = (
        loct="im|ijem|iju", ablt="im|ijem"),
     _p("en-y", "(?<=[kc])y$", 1, _PERSON, nomn="y", gent="ego|iego|yego", datv="emu|iemu", accs="ego|iego",
        loct="im|ym", ablt="im|ym"),
-    _p("cons", f"{_PL_CONS}$", 0, nomn="", gent="a|u", datv="owi|u", accs="a", ablt="EM|em", loct="ie|u|e"),
+    _p("cons", f"{_PL_CONS}$", 0, _PERSON, nomn="", gent="a|u", datv="owi|u", accs="a", ablt="EM|em",
+       loct="ie|u|e"),
+    # an inanimate noun's accusative is its nominative: "Kyiva" after "Mer" is a genitive, never an accusative
+    _p("cons-inan", f"{_PL_CONS}$", 0, _NOT_PERSON, nomn="", gent="a|u", datv="owi|u", accs="", ablt="EM|em",
+       loct="ie|u|e"),
 )
 _PL_SOFT = (("st", "ście"), ("sł", "śle"), ("t", "cie"), ("d", "dzie"), ("r", "rze"), ("ł", "le"), ("k", "ce"),
             ("g", "dze"), ("ch", "sze"), ("ż", "ży"), ("sz", "szy"), ("rz", "rzy"), ("c", "cy"), ("j", "ji"))
@@ -397,28 +401,67 @@ def cases_of(lang: str, phrase: str, kind: str, text: str, loose: bool = True) -
                  if any(f.casefold() == low for f in forms))
 
 
-def inflect_like(lang: str, base: str, text: str, target: str, kind: str) -> list[str]:
+# The cases a preposition governs, likeliest first (a name after one is never a nominative subject).
+_G, _D, _A, _L, _I = "gent", "datv", "accs", "loct", "ablt"
+GOVERNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "cs": {"v": (_L, _A), "ve": (_L, _A), "z": (_G,), "ze": (_G,), "do": (_G,), "u": (_G,), "od": (_G,),
+           "bez": (_G,), "k": (_D,), "ke": (_D,), "proti": (_D,), "na": (_L, _A), "o": (_L, _A), "po": (_L,),
+           "při": (_L,), "s": (_I,), "se": (_I,), "nad": (_I,), "pod": (_I, _A), "před": (_I,), "za": (_I, _A),
+           "mezi": (_I,)},
+    "sk": {"v": (_L, _A), "vo": (_L, _A), "z": (_G,), "zo": (_G,), "do": (_G,), "u": (_G,), "od": (_G,),
+           "k": (_D,), "ku": (_D,), "na": (_L, _A), "o": (_L, _A), "po": (_L,), "pri": (_L,), "s": (_I,),
+           "so": (_I,), "nad": (_I,), "pod": (_I, _A), "pred": (_I,), "za": (_I, _A)},
+    "pl": {"w": (_L, _A), "we": (_L, _A), "z": (_G, _I), "ze": (_G, _I), "do": (_G,), "od": (_G,), "u": (_G,),
+           "bez": (_G,), "dla": (_G,), "koło": (_G,), "obok": (_G,), "wokół": (_G,), "k": (_D,), "ku": (_D,),
+           "na": (_L, _A), "o": (_L, _A), "po": (_L,), "przy": (_L,), "nad": (_I,), "pod": (_I, _A),
+           "przed": (_I,), "za": (_I, _A), "między": (_I,)},
+    "uk": {"у": (_L, _A), "в": (_L, _A), "з": (_G, _I), "із": (_G, _I), "зі": (_G, _I), "до": (_G,),
+           "від": (_G,), "біля": (_G,), "без": (_G,), "для": (_G,), "навколо": (_G,), "на": (_L, _A),
+           "по": (_L, _D), "при": (_L,), "о": (_L,), "під": (_I, _A), "над": (_I,), "перед": (_I,),
+           "за": (_I, _A), "між": (_I,)},
+    "ru": {"в": (_L, _A), "во": (_L, _A), "из": (_G,), "до": (_G,), "у": (_G,), "от": (_G,), "без": (_G,),
+           "для": (_G,), "около": (_G,), "возле": (_G,), "к": (_D,), "ко": (_D,), "по": (_D,), "на": (_L, _A),
+           "о": (_L,), "об": (_L,), "при": (_L,), "с": (_I, _G), "со": (_I, _G), "под": (_I, _A),
+           "над": (_I,), "перед": (_I,), "за": (_I, _A), "между": (_I,)},
+}
+_LAST_WORD = re.compile(r"([^\W\d_]+)\s+$")
+
+
+def governed_cases(lang: str, before: str) -> tuple[str, ...]:
+    """The cases the preposition ending ``before`` (the text up to a hit) governs; ``()`` if none does."""
+    m = _LAST_WORD.search(before)
+    table = GOVERNS.get(lang.split("-")[0].lower(), {})
+    return table.get(m.group(1).casefold(), ()) if m else ()
+
+
+def inflect_like(lang: str, base: str, text: str, target: str, kind: str, before: str = "") -> list[str]:
     """``target`` in the case(s) that ``text`` (a form of ``base``) is in, best guess first.
 
     Where ``base`` and ``target`` end in one paradigm, the hit's own ending is carried
     over word by word (Kijevu -> Kyjevu); then come the forms of ``target`` in each case
-    the hit may be in (Zelenskijovi: dative -> Zelenskému), for the ranker to choose from.
-    A hit in the base form tells no case (MT leaves foreign names undeclined: Polish
-    "w Geneva"): the nominative comes first, then ``target`` in every other case.
+    the hit may be in (Zelenskijovi: dative -> Zelenskému), for the ranker to choose from;
+    cases a preposition just before the hit governs first (``before``: the text up to it).
+    A hit in the base form tells no case. After a preposition it is a foreign name MT left
+    undeclined (Polish "w Geneva" -> "w Genewie"): ``target`` in the governed cases comes
+    first (a case the base form itself may be in before the others: "na Mykolaiv", an
+    inanimate accusative), then the nominative. Elsewhere it stays in the nominative.
     The order is the morphological evidence: the ranker charges each step down it.
     """
-    tforms = phrase_forms(lang, target, kind)
+    governed = governed_cases(lang, before) if before else ()
     if text.casefold() == base.casefold():
-        b = backend(lang)
-        if b is None or b.only_last:  # German: an undeclined base stays in the nominative
+        if not governed:
             return [target]
-        cases: tuple[str, ...] = _CANDIDATE_ORDER[:-1]  # not the vocative
-        out: list[str] = [target]
-    else:
-        transferred = _transfer(lang, base, text, target, kind)
-        out = [transferred] if transferred else []
-        cases = cases_of(lang, base, kind, text)
-    for case in sorted(cases, key=_case_key(lang, base, kind, text)):
+        # a governed case the base form itself may be in first ("na Mykolaiv": an inanimate accusative)
+        own = cases_of(lang, base, kind, text)
+        tforms = phrase_forms(lang, target, kind)
+        out = [f for case in sorted(governed, key=lambda c: c not in own) for f in tforms.get(case, ())]
+        return list(dict.fromkeys([*out, target]))
+    transferred = _transfer(lang, base, text, target, kind)
+    out = [transferred] if transferred else []
+    tforms = phrase_forms(lang, target, kind)
+    cases = cases_of(lang, base, kind, text)
+    key = _case_key(lang, base, kind, text)
+    for case in sorted(cases, key=lambda c: (c not in governed, key(c))):
         for form in tforms.get(case, ()):
             if form not in out:
                 out.append(form)

@@ -148,7 +148,8 @@ def propose_morph(span: MorphSpan, line: str, entry: Entry, forms: Forms) -> lis
         return out
     target = align_canonical(span.form, forms.canonical, entry.kind)
     # best morphological guess first; the ranker charges each step down the list
-    for rank, option in enumerate(inflect_like(span.lang, span.form, base, target, span.entry_kind) or [target]):
+    options = inflect_like(span.lang, span.form, base, target, span.entry_kind, line[: span.start])
+    for rank, option in enumerate(options or [target]):
         add(option, "canonical", rank)
     return out
 
