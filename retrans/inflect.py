@@ -424,14 +424,30 @@ GOVERNS: dict[str, dict[str, tuple[str, ...]]] = {
            "о": (_L,), "об": (_L,), "при": (_L,), "с": (_I, _G), "со": (_I, _G), "под": (_I, _A),
            "над": (_I,), "перед": (_I,), "за": (_I, _A), "между": (_I,)},
 }
-_LAST_WORD = re.compile(r"([^\W\d_]+)\s+$")
+# Endings of an adjective that may stand between the preposition and the name ("в оккупированном Луганске").
+_ADJ_END = {
+    "cs": r"(?:ém|ím|ého|ího|ému|ímu|ým|ou|é|ý|á|í)",
+    "sk": r"(?:om|ej|ého|ieho|ému|iemu|ým|ou|é|ý|á|í)",
+    "pl": r"(?:ym|im|ej|ego|iego|emu|iemu|ą|ę|y|i|e|a)",
+    "uk": r"(?:ому|ім|ій|ого|ою|им|ий|ої|ому|у|а|е)",
+    "ru": r"(?:ом|ем|ой|ей|ым|им|ого|его|ому|ему|ую|юю|ая|яя|ый|ий|ое|ее)",
+}
+_LAST_WORDS = re.compile(r"(?:([^\W\d_]+)\s+)?([^\W\d_]+)\s+$")
 
 
 def governed_cases(lang: str, before: str) -> tuple[str, ...]:
-    """The cases the preposition ending ``before`` (the text up to a hit) governs; ``()`` if none does."""
-    m = _LAST_WORD.search(before)
-    table = GOVERNS.get(lang.split("-")[0].lower(), {})
-    return table.get(m.group(1).casefold(), ()) if m else ()
+    """The cases the preposition ending ``before`` (the text up to a hit) governs, also across one
+    lower-case adjective ("в оккупированном"); ``()`` if no preposition governs the hit."""
+    base = lang.split("-")[0].lower()
+    table = GOVERNS.get(base, {})
+    m = _LAST_WORDS.search(before)
+    if not m or not table:
+        return ()
+    prev, last = m.group(1), m.group(2)
+    found = table.get(last.casefold())
+    if found is None and prev and last.islower() and re.search(_ADJ_END[base] + "$", last):
+        found = table.get(prev.casefold())
+    return found or ()
 
 
 def inflect_like(lang: str, base: str, text: str, target: str, kind: str, before: str = "") -> list[str]:
