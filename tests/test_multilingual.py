@@ -7,7 +7,7 @@ import pytest
 from retrans.config import RankConfig, RepairConfig
 from retrans.detect import Matcher
 from retrans.glossary import Entry, Forms, Glossary
-from retrans.inflect import inflect_like, phrase_forms
+from retrans.inflect import governed_cases, inflect_like, phrase_forms
 from retrans.multilingual import MorphSpan
 from retrans.pipeline import Repairer
 from retrans.propose import propose
@@ -106,6 +106,9 @@ def test_undeclined_base_form_after_a_preposition_gets_the_governed_cases():
     assert inflect_like("de", "Kiev", "Kiev", "Kyjiw", "place", "in ") == ["Kyjiw"]  # German: no governed cases
     # a declined hit: the governed case first (Russian "в Запоріжжі" is a locative, not a genitive)
     assert inflect_like("ru", "Запоріжжя", "Запоріжжі", "Запорожье", "place", "В ")[0] == "Запорожье"
+    # also across an agreeing adjective, but not across a noun
+    assert inflect_like("ru", "Луганськ", "Луганську", "Луганск", "place", "В оккупированном ")[0] == "Луганске"
+    assert governed_cases("ru", "в четверг ") == ()
 
 
 def test_undeclined_base_form_is_fixed_in_the_governed_case(news_glossary):
