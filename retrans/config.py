@@ -48,6 +48,9 @@ class RankConfig:
     margin_source: float = 3.0
     source_bonus: float = 6.0  # the entry's source form is in the aligned source line
     source_penalty: float = 6.0  # the entry has source forms and none is in the aligned source line
+    # Inflected languages (issue 9): the cost of each step down the morphological order of a span's case
+    # forms (retrans.inflect.inflect_like), calibrated on corpora/dev/<lang> with benchmarks/multilingual.py.
+    morph_step: float = 6.0
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -75,7 +75,10 @@ _CONS = "[bcdfghjklmnpqrstvwxzčďňřšťžł]"
 
 CS_PARADIGMS = (
     _p("adj-y", "ý$", 1, nomn="ý", gent="ého", datv="ému", accs="ého", voct="ý", loct="ém", ablt="ým"),
-    _p("adj-yj", "[yi]j$", 2, nomn="yj", gent="ého", datv="ému", accs="ého", voct="yj", loct="ém", ablt="ým"),
+    _p("adj-yj", "yj$", 2, nomn="yj", gent="ého", datv="ému", accs="ého", voct="yj", loct="ém", ablt="ým"),
+    # First names in -ij decline softly (Vitalij -> Vitalije, Andrijovi); adjectival surnames are written -yj.
+    _p("soft-ij", "ij$", 0, _PERSON, nomn="", gent="e", datv="ovi|i", accs="e", voct="i", loct="ovi|i",
+       ablt="em"),
     _p("adj-a", "á$", 1, nomn="á", gent="é", datv="é", accs="ou", voct="á", loct="é", ablt="ou"),
     _p("en-y", "(?<=[kc])y$", 1, _PERSON, nomn="y", gent="yho|ého", datv="ymu|ému", accs="yho|ého", voct="y",
        loct="ym|ém", ablt="ym"),
@@ -117,19 +120,23 @@ PL_PARADIGMS = (
     _p("adj-a", "(?<=[skc])a$", 1, _PERSON, nomn="a", gent="iej", datv="iej", accs="ą", ablt="ą", loct="iej"),
     _p("ow", "ów$", 2, nomn="ów", gent="owa", datv="owowi|owu", accs="ów|owa", ablt="owem", loct="owie",
        voct="owie"),
-    _p("fem-a", "a$", 1, nomn="a", gent="y|i", datv="IE", accs="ę", ablt="ą", loct="IE", voct="o"),
+    _p("fem-a", "a$", 1, nomn="a", gent="Y", datv="IE", accs="ę", ablt="ą", loct="IE", voct="o"),
     _p("neut-e", "e$", 1, _NOT_PERSON, nomn="e", gent="a", datv="u", accs="e", ablt="em", loct="u"),
-    _p("masc-anim", f"{_PL_CONS}$", 0, _PERSON, nomn="", gent="a", datv="owi", accs="a", ablt="em", loct="IE|u",
-       voct="IE|u"),
-    _p("masc-inan", f"{_PL_CONS}$", 0, _NOT_PERSON, nomn="", gent="a|u", datv="owi|u", accs="", ablt="em",
-       loct="IE|u"),
+    _p("masc-anim", f"{_PL_CONS}$", 0, _PERSON, nomn="", gent="a", datv="owi", accs="a", ablt="EM", loct="IEM",
+       voct="IEM"),
+    _p("masc-inan", f"{_PL_CONS}$", 0, _NOT_PERSON, nomn="", gent="a|u", datv="owi|u", accs="", ablt="EM",
+       loct="IEM"),
 )
 PL_LOOSE = (
     _p("ru-ij", "[iy]j$", 2, _PERSON, nomn="ij|yj", gent="ija|ego|iego", datv="ijowi|emu|iemu", accs="ija|ego|iego",
        loct="im|ijem|iju", ablt="im|ijem"),
     _p("en-y", "(?<=[kc])y$", 1, _PERSON, nomn="y", gent="ego|iego|yego", datv="emu|iemu", accs="ego|iego",
        loct="im|ym", ablt="im|ym"),
-    _p("cons", f"{_PL_CONS}$", 0, nomn="", gent="a|u", datv="owi|u", accs="a", ablt="em", loct="ie|u|e"),
+    _p("cons", f"{_PL_CONS}$", 0, _PERSON, nomn="", gent="a|u", datv="owi|u", accs="a", ablt="EM|em",
+       loct="ie|u|e"),
+    # an inanimate noun's accusative is its nominative: "Kyiva" after "Mer" is a genitive, never an accusative
+    _p("cons-inan", f"{_PL_CONS}$", 0, _NOT_PERSON, nomn="", gent="a|u", datv="owi|u", accs="", ablt="EM|em",
+       loct="ie|u|e"),
 )
 _PL_SOFT = (("st", "ście"), ("sł", "śle"), ("t", "cie"), ("d", "dzie"), ("r", "rze"), ("ł", "le"), ("k", "ce"),
             ("g", "dze"), ("ch", "sze"), ("ż", "ży"), ("sz", "szy"), ("rz", "rzy"), ("c", "cy"), ("j", "ji"))
@@ -150,7 +157,12 @@ UK_RULES = (
     _p("adj", "[иі]й$", 2, nomn="ий|ій", gent="ого", datv="ому", accs="ого", ablt="им", loct="ому|ім"),
     _p("soft", "ь$", 1, nomn="ь", gent="я", datv="ю|еві", accs="ь", ablt="ем", loct="і|ю"),
     _p("a", "а$", 1, nomn="а", gent="и", datv="і", accs="у", ablt="ою", loct="і"),
+    # Neuter -я after a doubled consonant or an apostrophe: Запоріжжя -> у Запоріжжі, Придніпров'я
+    _p("neut-ya", "(?:([бвгджзклмнпрстфхцчшщ])\\1|['’])я$", 1, _NOT_PERSON, nomn="я", gent="я", datv="ю",
+       accs="я", ablt="ям", loct="і"),
     _p("ya", "я$", 1, nomn="я", gent="і", datv="і", accs="ю", ablt="єю", loct="і"),
+    _p("o-anim", "о$", 1, _PERSON, nomn="о", gent="а", datv="ові|у", accs="а", ablt="ом", loct="ові|і"),
+    _p("neut-o", "о$", 1, _NOT_PERSON, nomn="о", gent="а", datv="у", accs="о", ablt="ом", loct="і|у"),
     _p("anim", f"{_CYR_CONS}$", 0, _PERSON, nomn="", gent="а", datv="у|ові", accs="а", ablt="ом", loct="і|ові|у"),
     # Places in -ів/-їв alternate і -> о, ї -> є when the syllable opens: Харків -> Харкова, Київ -> Києва
     # (what the GPL-3 Ukrainian dictionary would otherwise supply).
@@ -190,12 +202,17 @@ class RuleBackend:
         found = self._matching(word, kind, self.paradigms + self.loose) if loose else self._pick(word, kind)
         paradigms = found if isinstance(found, list) else [found] if found else []
         out: dict[str, list[str]] = {"nomn": [word]}
+        votes: dict[tuple[str, str], int] = {}
         for p in paradigms:
             stem = word[: len(word) - p.cut]
             for case, endings in p.endings.items():
                 forms = out.setdefault(case, [])
-                forms += [f for f in (_join(stem, e, p.soften) for e in endings) if f not in forms]
-        return {c: tuple(v) for c, v in out.items()} if paradigms else {}
+                for f in dict.fromkeys(_join(stem, e, p.soften) for e in endings):
+                    votes[case, f] = votes.get((case, f), 0) + 1
+                    if f not in forms:
+                        forms.append(f)
+        # a form more paradigms agree on comes first in its case (the likelier reading of a hit)
+        return {c: tuple(sorted(v, key=lambda f: -votes.get((c, f), 0))) for c, v in out.items()} if paradigms else {}
 
 
 def _join(stem: str, ending: str, soften: bool) -> str:
@@ -205,6 +222,12 @@ def _join(stem: str, ending: str, soften: bool) -> str:
             if low.endswith(hard):
                 return stem[: -len(hard)] + soft
         return stem + "ie"
+    if ending == "IEM":  # masculine locative: -u after k, g, ch (w Pokrowsku), else the softened -e
+        return stem + "u" if stem.lower().endswith(("k", "g", "ch")) else _join(stem, "IE", soften)
+    if ending == "Y":  # Polish genitive: -i after k, g, l, j and soft consonants (Ameryki, Genewy)
+        return stem + ("i" if stem[-1:].lower() in "kgljśźćń" else "y")
+    if ending == "EM":  # Polish instrumental: k and g take -iem (Pokrowsk -> Pokrowskiem)
+        return stem + ("iem" if stem[-1:].lower() in "kg" else "em")
     if ending != "ě":
         return stem + ending
     if soften:
@@ -218,8 +241,10 @@ def _join(stem: str, ending: str, soften: bool) -> str:
 
 
 class MorphyBackend:
-    """pymorphy3 with its dictionaries. A word is parsed with the analyser of its own language
-    first, then with the other Cyrillic one (a Russian spelling in Ukrainian text)."""
+    """pymorphy3 with its dictionaries. A correct form is declined by the analyser of its own
+    language (or, when that dictionary lacks it, by the language's rules); a wrong form
+    (``loose``) also by the other Cyrillic one (a Russian spelling in Ukrainian text) and by
+    the rules of both."""
 
     only_last = False
 
@@ -271,9 +296,13 @@ class MorphyBackend:
             return {}
         out: dict[str, list[str]] = {"nomn": [word]}
         own = self._parse(word, kind, self.langs[:1])
-        parses = [own] if own is not None and own.is_known else [own, self._parse(word, kind, self.langs[1:])]
-        if not any(p is not None and p.is_known for p in parses) and self.rules is not None:
-            # no dictionary knows the word: the rules first, then the predictor's guesses
+        if loose and not (own is not None and own.is_known):
+            parses = [own, self._parse(word, kind, self.langs[1:])]
+        else:  # a correct form is declined by its own language only: Ukrainian "Суми" is no Russian "сумы"
+            parses = [own]
+        if self.rules is not None and (loose or not any(p is not None and p.is_known for p in parses)):
+            # no dictionary of the language knows the word, or it is a wrong name (MT mixes a Russian
+            # stem with a Ukrainian ending: "Харькові"): the rules first, then the dictionaries' forms
             for case, forms in self.rules.word_forms(word, kind, loose).items():
                 out.setdefault(case, [])
                 out[case] += [f for f in forms if f not in out[case]]
@@ -372,24 +401,101 @@ def cases_of(lang: str, phrase: str, kind: str, text: str, loose: bool = True) -
                  if any(f.casefold() == low for f in forms))
 
 
-def inflect_like(lang: str, base: str, text: str, target: str, kind: str) -> list[str]:
+# The cases a preposition governs, likeliest first (a name after one is never a nominative subject).
+_G, _D, _A, _L, _I = "gent", "datv", "accs", "loct", "ablt"
+GOVERNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "cs": {"v": (_L, _A), "ve": (_L, _A), "z": (_G,), "ze": (_G,), "do": (_G,), "u": (_G,), "od": (_G,),
+           "bez": (_G,), "k": (_D,), "ke": (_D,), "proti": (_D,), "na": (_L, _A), "o": (_L, _A), "po": (_L,),
+           "při": (_L,), "s": (_I,), "se": (_I,), "nad": (_I,), "pod": (_I, _A), "před": (_I,), "za": (_I, _A),
+           "mezi": (_I,)},
+    "sk": {"v": (_L, _A), "vo": (_L, _A), "z": (_G,), "zo": (_G,), "do": (_G,), "u": (_G,), "od": (_G,),
+           "k": (_D,), "ku": (_D,), "na": (_L, _A), "o": (_L, _A), "po": (_L,), "pri": (_L,), "s": (_I,),
+           "so": (_I,), "nad": (_I,), "pod": (_I, _A), "pred": (_I,), "za": (_I, _A)},
+    "pl": {"w": (_L, _A), "we": (_L, _A), "z": (_G, _I), "ze": (_G, _I), "do": (_G,), "od": (_G,), "u": (_G,),
+           "bez": (_G,), "dla": (_G,), "koło": (_G,), "obok": (_G,), "wokół": (_G,), "k": (_D,), "ku": (_D,),
+           "na": (_L, _A), "o": (_L, _A), "po": (_L,), "przy": (_L,), "nad": (_I,), "pod": (_I, _A),
+           "przed": (_I,), "za": (_I, _A), "między": (_I,)},
+    "uk": {"у": (_L, _A), "в": (_L, _A), "з": (_G, _I), "із": (_G, _I), "зі": (_G, _I), "до": (_G,),
+           "від": (_G,), "біля": (_G,), "без": (_G,), "для": (_G,), "навколо": (_G,), "на": (_L, _A),
+           "по": (_L, _D), "при": (_L,), "о": (_L,), "під": (_I, _A), "над": (_I,), "перед": (_I,),
+           "за": (_I, _A), "між": (_I,)},
+    "ru": {"в": (_L, _A), "во": (_L, _A), "из": (_G,), "до": (_G,), "у": (_G,), "от": (_G,), "без": (_G,),
+           "для": (_G,), "около": (_G,), "возле": (_G,), "к": (_D,), "ко": (_D,), "по": (_D,), "на": (_L, _A),
+           "о": (_L,), "об": (_L,), "при": (_L,), "с": (_I, _G), "со": (_I, _G), "под": (_I, _A),
+           "над": (_I,), "перед": (_I,), "за": (_I, _A), "между": (_I,)},
+}
+# Endings of an adjective that may stand between the preposition and the name ("в оккупированном Луганске").
+_ADJ_END = {
+    "cs": r"(?:ém|ím|ého|ího|ému|ímu|ým|ou|é|ý|á|í)",
+    "sk": r"(?:om|ej|ého|ieho|ému|iemu|ým|ou|é|ý|á|í)",
+    "pl": r"(?:ym|im|ej|ego|iego|emu|iemu|ą|ę|y|i|e|a)",
+    "uk": r"(?:ому|ім|ій|ого|ою|им|ий|ої|ому|у|а|е)",
+    "ru": r"(?:ом|ем|ой|ей|ым|им|ого|его|ому|ему|ую|юю|ая|яя|ый|ий|ое|ее)",
+}
+_LAST_WORDS = re.compile(r"(?:([^\W\d_]+)\s+)?([^\W\d_]+)\s+$")
+
+
+def governed_cases(lang: str, before: str) -> tuple[str, ...]:
+    """The cases the preposition ending ``before`` (the text up to a hit) governs, also across one
+    lower-case adjective ("в оккупированном"); ``()`` if no preposition governs the hit."""
+    base = lang.split("-")[0].lower()
+    table = GOVERNS.get(base, {})
+    m = _LAST_WORDS.search(before)
+    if not m or not table:
+        return ()
+    prev, last = m.group(1), m.group(2)
+    found = table.get(last.casefold())
+    if found is None and prev and last.islower() and re.search(_ADJ_END[base] + "$", last):
+        found = table.get(prev.casefold())
+    return found or ()
+
+
+def inflect_like(lang: str, base: str, text: str, target: str, kind: str, before: str = "") -> list[str]:
     """``target`` in the case(s) that ``text`` (a form of ``base``) is in, best guess first.
 
     Where ``base`` and ``target`` end in one paradigm, the hit's own ending is carried
     over word by word (Kijevu -> Kyjevu); then come the forms of ``target`` in each case
-    the hit may be in (Zelenskijovi: dative -> Zelenskému), for the ranker to choose from.
+    the hit may be in (Zelenskijovi: dative -> Zelenskému), for the ranker to choose from;
+    cases a preposition just before the hit governs first (``before``: the text up to it).
+    A hit in the base form tells no case. After a preposition it is a foreign name MT left
+    undeclined (Polish "w Geneva" -> "w Genewie"): ``target`` in the governed cases comes
+    first (a case the base form itself may be in before the others: "na Mykolaiv", an
+    inanimate accusative), then the nominative. Elsewhere it stays in the nominative.
+    The order is the morphological evidence: the ranker charges each step down it.
     """
+    governed = governed_cases(lang, before) if before else ()
     if text.casefold() == base.casefold():
-        return [target]
+        if not governed:
+            return [target]
+        # a governed case the base form itself may be in first ("na Mykolaiv": an inanimate accusative)
+        own = cases_of(lang, base, kind, text)
+        tforms = phrase_forms(lang, target, kind)
+        out = [f for case in sorted(governed, key=lambda c: c not in own) for f in tforms.get(case, ())]
+        return list(dict.fromkeys([*out, target]))
     transferred = _transfer(lang, base, text, target, kind)
-    out: list[str] = [transferred] if transferred else []
+    out = [transferred] if transferred else []
     tforms = phrase_forms(lang, target, kind)
     cases = cases_of(lang, base, kind, text)
-    for case in sorted(cases, key=_CANDIDATE_ORDER.index):
+    key = _case_key(lang, base, kind, text)
+    for case in sorted(cases, key=lambda c: (c not in governed, key(c))):
         for form in tforms.get(case, ()):
             if form not in out:
                 out.append(form)
     return out
+
+
+def _case_key(lang: str, base: str, kind: str, text: str):  # type: ignore[no-untyped-def]
+    """Sort key of the cases a hit may be in: a case whose first (likeliest) form the hit is comes
+    before one where it is an alternative ending (Ukrainian "Харькову": dative before genitive),
+    then the usual order."""
+    forms = phrase_forms(lang, base, kind, True)
+    low = text.casefold()
+
+    def key(case: str) -> tuple[int, int]:
+        found = [i for i, f in enumerate(forms.get(case, ())) if f.casefold() == low]
+        return (found[0] if found else 99, _CANDIDATE_ORDER.index(case))
+
+    return key
 
 
 def _transfer(lang: str, base: str, text: str, target: str, kind: str) -> str | None:

@@ -134,11 +134,12 @@ def propose_morph(span: MorphSpan, line: str, entry: Entry, forms: Forms) -> lis
     out: list[Candidate] = []
     seen: set[str] = {span.text}
 
-    def add(replacement: str, source: str) -> None:
+    def add(replacement: str, source: str, morph_rank: int = 0) -> None:
         replacement = _case_like(span.text, replacement)
         if replacement not in seen:
             seen.add(replacement)
-            out.append(Candidate(span, span.start, span.end, span.text, replacement, source))
+            out.append(Candidate(span, span.start, span.end, span.text, replacement, source,
+                                 morph_rank=morph_rank))
 
     out.append(Candidate(span, span.start, span.end, span.text, span.text, "keep"))
     base = span.fixed or span.text
@@ -146,8 +147,10 @@ def propose_morph(span: MorphSpan, line: str, entry: Entry, forms: Forms) -> lis
         add(span.fixed, "script")
         return out
     target = align_canonical(span.form, forms.canonical, entry.kind)
-    for option in inflect_like(span.lang, span.form, base, target, span.entry_kind) or [target]:
-        add(option, "canonical")
+    # best morphological guess first; the ranker charges each step down the list
+    options = inflect_like(span.lang, span.form, base, target, span.entry_kind, line[: span.start])
+    for rank, option in enumerate(options or [target]):
+        add(option, "canonical", rank)
     return out
 
 

@@ -6,6 +6,15 @@ adds glossary evidence, all in nats:
     score(c) = [logP(sentence with c) - logP(sentence as is)]
              + prior(kind) + cues near the span + the name attested elsewhere in the document
              - a penalty when a capitalised variant matched lower-case text
+             - morph_step * morph_rank(c)
+
+In languages that inflect names, the candidates of a span are the canonical form in
+the case(s) the hit may be in, best morphological guess first (the hit's own ending
+carried over, then the cases the hit's ending may stand for; a hit in the base form:
+the nominative, then the other cases). ``morph_rank`` is a candidate's place in that
+order, so the model may overrule the morphology only by ``morph_step`` nats per step.
+Outside English the names' own log-probability is taken off the model's term (see
+:func:`name_prior_free`).
 
 "Keep" scores 0. The best other candidate is applied only when its score reaches
 the margin for its kind (calibrated on ``corpora/dev``); otherwise the span is
@@ -137,20 +146,30 @@ class _Evidence:
 
 
 def _decide(p: Proposal, scores: dict[int, float], ev: dict[str, float], margin: float,
-            deltas: dict[int, float]) -> Decision:
+            deltas: dict[int, float], config: RankConfig) -> Decision:
+    """``scores``: the model's term (and the rewrite cost) per candidate; ``ev``: the span's evidence.
+    The candidate's morphology cost is added here and shown in the evidence as ``morph``."""
     bonus = sum(ev.values())
-    ranked = sorted(range(1, len(p.candidates)),
-                    key=lambda i: (-(scores[i] + bonus), i, p.candidates[i].replacement))
+    total_of = {i: scores[i] + _morph_cost(p.candidates[i], config) + bonus for i in range(1, len(p.candidates))}
+    ranked = sorted(total_of, key=lambda i: (-total_of[i], i, p.candidates[i].replacement))
     best = ranked[0]
-    total = scores[best] + bonus
+    total = total_of[best]
     runner = p.candidates[ranked[1]] if len(ranked) > 1 else None
+    evidence = {k: round(v, 3) for k, v in ev.items()}
+    if any(c.morph_rank for c in p.candidates):  # several case forms competed
+        evidence["morph"] = round(_morph_cost(p.candidates[best], config), 3)
     return Decision(p.span, p.candidates[best], round(total, 3), total >= margin, runner,
-                    round(deltas[best], 3), {k: round(v, 3) for k, v in ev.items()})
+                    round(deltas[best], 3), evidence)
 
 
 def _rewrite_cost(c: Candidate, config: RankConfig) -> float:
     """Changing the determiner as well as the name must earn its keep: minimal edits first."""
     return -config.rewrite_penalty if c.source in ("drop-determiner", "definite") else 0.0
+
+
+def _morph_cost(c: Candidate, config: RankConfig) -> float:
+    """Each step away from the best morphological guess of the hit's case costs ``morph_step`` nats."""
+    return -config.morph_step * c.morph_rank
 
 
 def _contains_name(name: str, part: str) -> bool:
@@ -220,7 +239,8 @@ class LMRanker:
         confident: list[tuple[str, int, str]] = []  # (canonical, line, fixed sentence)
         for p, d, ev in zip(proposals, deltas, statics):
             plain = sum(v for k, v in ev.items() if k != "doc")
-            scored = {i: d[i] + _rewrite_cost(p.candidates[i], self.config) for i in range(1, len(p.candidates))}
+            scored = {i: d[i] + _rewrite_cost(p.candidates[i], self.config) + _morph_cost(p.candidates[i], self.config)
+                      for i in range(1, len(p.candidates))}
             best = max(scored, key=lambda i: (scored[i], -i))
             if scored[best] + plain >= self._margin(p) + self.config.doc_bonus:
                 c, line = p.candidates[best], lines[p.span.line - 1]
@@ -243,7 +263,7 @@ class LMRanker:
             elif "doc" not in ev and any(_contains_name(p.forms.canonical, c) for c, _, _ in confident):
                 ev = {**ev, "doc": self.config.doc_bonus}
             scores = {i: v + _rewrite_cost(p.candidates[i], self.config) for i, v in d.items()}
-            decisions.append(_decide(p, scores, ev, self._margin(p), d))
+            decisions.append(_decide(p, scores, ev, self._margin(p), d, self.config))
         return decisions
 
     def _context(self, p: Proposal, confident: list[tuple[str, int, str]]) -> str:
@@ -294,5 +314,5 @@ class GlossaryRanker:
             ev = evidence.static(p, lines[p.span.line - 1])
             zeros = dict.fromkeys(range(len(p.candidates)), 0.0)
             need = margin(self.config, p.span.kind) if p.span.kind == VARIANT else float("inf")
-            out.append(_decide(p, zeros, ev, need, zeros))
+            out.append(_decide(p, zeros, ev, need, zeros, self.config))
         return out

@@ -41,6 +41,9 @@ class Candidate:
     replacement: str
     source: str  # keep | canonical | drop-determiner | definite | unquote | place-noun
     score: float | None = None
+    # Inflected languages: steps away from the best morphological guess of the hit's case (0: the
+    # hit's own ending carried over, or the likeliest case form; see retrans.inflect.inflect_like).
+    morph_rank: int = 0
 
     @property
     def is_keep(self) -> bool:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from retrans.config import RepairConfig
+from retrans.config import RankConfig, RepairConfig
 from retrans.detect import Matcher
 from retrans.glossary import Entry, Forms, Glossary
-from retrans.inflect import inflect_like, phrase_forms
+from retrans.inflect import governed_cases, inflect_like, phrase_forms
 from retrans.multilingual import MorphSpan
 from retrans.pipeline import Repairer
-from retrans.rank import GlossaryRanker
+from retrans.propose import propose
+from retrans.rank import GlossaryRanker, Proposal, _morph_cost
+from retrans.records import Candidate
 from retrans.score import CHAR_TOKEN, diff_edits
 from retrans.scripts import mixed_words
 
@@ -85,6 +87,79 @@ def test_inflect_like_keeps_the_case_of_the_hit():
     assert inflect_like("uk", "Харьков", "Харькова", "Харків", "place")[0] == "Харкова"
 
 
+def test_case_candidates_come_in_morphological_order():
+    # the hit's own ending carried over first, then the other forms of the cases it may be in
+    assert inflect_like("cs", "Kijev", "Kijevě", "Kyjev", "place") == ["Kyjevě", "Kyjevu"]
+    # a case the hit is the first form of comes before one where it is an alternative ending
+    assert inflect_like("uk", "Харьков", "Харькову", "Харків", "place")[0] == "Харкову"
+
+
+def test_undeclined_base_form_after_a_preposition_gets_the_governed_cases():
+    # MT leaves a foreign name undeclined after a preposition ("w Geneva"): the preposition tells the case
+    assert inflect_like("pl", "Geneva", "Geneva", "Genewa", "place", "Rozmowy w ") == ["Genewie", "Genewę", "Genewa"]
+    assert inflect_like("uk", "Запорожье", "Запорожье", "Запоріжжя", "place", "У ")[0] == "Запоріжжі"
+    # an inanimate accusative is the base form itself: that reading comes first
+    assert inflect_like("pl", "Mykolaiv", "Mykolaiv", "Mikołajów", "place", "spadły na ")[0] == "Mikołajów"
+    # no preposition (a subject): the nominative only
+    assert inflect_like("cs", "Alexander Lukashenko", "Alexander Lukashenko", "Alexandr Lukašenko", "person",
+                        "Běloruský vůdce ") == ["Alexandr Lukašenko"]
+    assert inflect_like("de", "Kiev", "Kiev", "Kyjiw", "place", "in ") == ["Kyjiw"]  # German: no governed cases
+    # a declined hit: the governed case first (Russian "в Запоріжжі" is a locative, not a genitive)
+    assert inflect_like("ru", "Запоріжжя", "Запоріжжі", "Запорожье", "place", "В ")[0] == "Запорожье"
+    # also across an agreeing adjective, but not across a noun
+    assert inflect_like("ru", "Луганськ", "Луганську", "Луганск", "place", "В оккупированном ")[0] == "Луганске"
+    assert governed_cases("ru", "в четверг ") == ()
+
+
+def test_undeclined_base_form_is_fixed_in_the_governed_case(news_glossary):
+    assert fix(news_glossary, "pl", "Rozmowy w Geneva zostaną wznowione.") == "Rozmowy w Genewie zostaną wznowione."
+    assert fix(news_glossary, "uk", "У Запорожье загинули троє людей.") == "У Запоріжжі загинули троє людей."
+
+
+def test_candidates_carry_their_morphological_rank(glossary):
+    [span] = Matcher(glossary, "cs").find("Útok v Kijevě.")
+    cands = propose(span, "Útok v Kijevě.", glossary["kyiv"], glossary["kyiv"].forms["cs"])
+    assert [(c.replacement, c.morph_rank) for c in cands[1:]] == [("Kyjevě", 0), ("Kyjevu", 1)]
+    [decision] = GlossaryRanker().rank(["Útok v Kijevě."], [Proposal(span, glossary["kyiv"],
+                                                                      glossary["kyiv"].forms["cs"], tuple(cands))])
+    assert decision.best.replacement == "Kyjevě" and decision.evidence["morph"] == 0
+
+
+def test_morphology_cost_per_step():
+    config = RankConfig()
+    assert _morph_cost(Candidate(None, 0, 1, "a", "b", "canonical", morph_rank=2), config) == -2 * config.morph_step
+
+
+def test_paradigm_details():
+    assert phrase_forms("pl", "Pokrowsk", "place")["ablt"] == ("Pokrowskiem",)  # k takes -iem
+    assert phrase_forms("pl", "Pokrowsk", "place")["loct"] == ("Pokrowsku",)  # and -u in the locative
+    assert phrase_forms("cs", "Vitalij", "person")["gent"] == ("Vitalije",)  # a first name, not adjectival
+    assert phrase_forms("uk", "Дніпро", "place")["loct"][0] == "Дніпрі"
+    assert phrase_forms("uk", "Запоріжжя", "place")["gent"] == ("Запоріжжя",)
+
+
+def test_correct_forms_are_declined_by_their_own_language_only():
+    # without the Ukrainian dictionary, the Russian one must not decline Ukrainian "Суми" as "сума"
+    # (whose genitive "сумы" is the Russian spelling, a variant in Ukrainian)
+    assert not any(f.casefold() == "сумы" for fs in phrase_forms("uk", "Суми", "place").values() for f in fs)
+
+
+def test_russian_stem_with_ukrainian_ending_is_found(glossary):
+    # "Харькові": the Russian stem with the Ukrainian locative, known to the Russian dictionary only as Харьков
+    assert spans(glossary, "uk", "У Харькові пролунали вибухи.") == ["Харькові"]
+    assert fix(glossary, "uk", "У Харькові пролунали вибухи.") == "У Харкові пролунали вибухи."
+
+
+def test_russian_spelling_of_sumy_is_fixed_in_ukrainian(news_glossary):
+    assert fix(news_glossary, "uk", "Сумы зазнали атаки.") == "Суми зазнали атаки."
+
+
+def test_odessa_in_texas_is_kept(news_glossary):
+    assert fix(news_glossary, "cs", "Ropná pole u města Odessa v Texasu patří k nejstarším v USA.") == (
+        "Ropná pole u města Odessa v Texasu patří k nejstarším v USA.")
+    assert fix(news_glossary, "cs", "Útok na Odessu.") == "Útok na Oděsu."
+
+
 # ----------------------------------------------------------------------------- detection and repair
 
 
@@ -141,3 +216,19 @@ def test_character_diff_for_text_without_spaces():
     [edit] = diff_edits("总统泽伦斯基说", "总统泽连斯基说", token=CHAR_TOKEN)
     assert (edit.start, edit.end, edit.replacement) == (3, 4, "连")
     assert diff_edits("总统泽伦斯基说", "总统泽连斯基说") != [edit]
+
+
+# ----------------------------------------------------------------------------- with the model
+
+
+@pytest.mark.model
+def test_model_ranks_case_forms_biased_by_the_morphology(lm_repairer, news_glossary):
+    repairer = Repairer(news_glossary, lm_repairer.ranker, RepairConfig(lang="cs"))
+    # the model prefers the wrong "z Kyjevu" by a few nats; the suffix-transferred genitive wins
+    result = repairer.repair("Delegace odletěla z Kyiva do Istanbulu ve čtvrtek ráno.")
+    assert result.text == "Delegace odletěla z Kyjeva do Istanbulu ve čtvrtek ráno."
+    # the model still decides when it is sure: the locative "v Charkově" over the transferred "Charkovu"
+    result = repairer.repair("V Kharkivu se po dopadu dronů rozhořelo několik požárů.")
+    assert result.text == "V Charkově se po dopadu dronů rozhořelo několik požárů."
+    [edit] = result.applied
+    assert edit.evidence["morph"] < 0
