@@ -1,11 +1,13 @@
 """Model load time, ranking throughput (ambiguous spans/s) and memory on this machine.
 
     python benchmarks/speed.py [--model gemma3-270m] [--spans 300] [--per-document] [--repeat 1]
+                               [--left-tokens none|N] [--right-tokens none|N]
 
 A span is one proposal that reaches the model. The dev set and the seed article
 are repeated until they hold at least ``--spans`` spans, then repaired with
 ``Repairer.repair_many`` (first pass batched across documents) or, with
-``--per-document``, one ``repair`` call per document. Prints a table; the README
+``--per-document``, one ``repair`` call per document; ``--left-tokens`` and
+``--right-tokens`` set the model's scoring window. Prints a table; the README
 and docs/throughput.md quote its output. Not a test: timings vary by machine and load.
 """
 
