@@ -208,7 +208,6 @@ class CausalLMScorer:
         self.max_tokens = max_tokens
         self.left_tokens = left_tokens  # shared-prefix tokens kept before the first difference (None: all)
         self.right_tokens = right_tokens  # shared tokens scored after the last difference (None: all)
-        self.head: Any = None  # an output layer used instead of the model's own (None: the model's)
 
     def windowed(self, left_tokens: int | None, right_tokens: int | None) -> CausalLMScorer:
         """This scorer (same model, no copy of the weights) with another scoring window."""
@@ -335,7 +334,7 @@ class CausalLMScorer:
         lse = torch.empty(len(hidden), dtype=torch.float32)
         picked = torch.empty(len(rows), dtype=torch.float32)
         for a in range(0, len(hidden), chunk):
-            logits = (self.head or self.model.lm_head)(hidden[a : a + chunk]).float()
+            logits = self.model.lm_head(hidden[a : a + chunk]).float()
             if cap:
                 logits.div_(cap).tanh_().mul_(cap)
             lse[a : a + chunk] = torch.logsumexp(logits, dim=-1)
