@@ -1,11 +1,13 @@
 """Model load time, ranking throughput (ambiguous spans/s) and memory on this machine.
 
     python benchmarks/speed.py [--model gemma3-270m] [--spans 300] [--per-document] [--repeat 1]
+                               [--left-tokens none|N] [--right-tokens none|N]
 
 A span is one proposal that reaches the model. The dev set and the seed article
 are repeated until they hold at least ``--spans`` spans, then repaired with
 ``Repairer.repair_many`` (first pass batched across documents) or, with
-``--per-document``, one ``repair`` call per document. Prints a table; the README
+``--per-document``, one ``repair`` call per document; ``--left-tokens`` and
+``--right-tokens`` set the model's scoring window. Prints a table; the README
 and docs/throughput.md quote its output. Not a test: timings vary by machine and load.
 """
 
@@ -36,14 +38,29 @@ def rss_mb() -> float:
 
 
 class Counting:
-    """Wraps a scorer and counts the candidate sentences it scores."""
+    """Wraps a scorer; counts the candidate sentences it scores, the tokens through the model body
+    and the positions through the output layer (as windowed, once per distinct group)."""
 
     def __init__(self, scorer) -> None:
-        self.scorer, self.name, self.sentences = scorer, scorer.name, 0
+        self.scorer, self.name = scorer, scorer.name
+        self.reset()
+
+    def reset(self) -> None:
+        self.sentences = self.body = self.head = 0
 
     def score_groups(self, groups):
         self.sentences += sum(len(g) for g in groups)
+        window = getattr(self.scorer, "window", None)
+        if window:
+            for prefix, tails in {(tuple(p), tuple(map(tuple, t))) for p, t in map(window, groups)}:
+                self.body += len(prefix) + sum(map(len, set(tails)))
+                # the first token of every alternative is predicted from the same last prefix position
+                self.head += 1 + sum(max(0, len(t) - 1) for t in set(tails))
         return self.scorer.score_groups(groups)
+
+
+def window_arg(value: str) -> int | None:
+    return None if value == "none" else int(value)
 
 
 def documents(repairer: Repairer, want: int) -> tuple[list[tuple[str, str, None]], int]:
@@ -63,6 +80,10 @@ def main() -> int:
     ap.add_argument("--spans", type=int, default=300, help="repeat the documents until they hold this many spans")
     ap.add_argument("--per-document", action="store_true", help="call repair per document (no cross-document batch)")
     ap.add_argument("--repeat", type=int, default=1, help="time the ranking this many times, keep the best")
+    ap.add_argument("--left-tokens", type=window_arg, default=RepairConfig.lm_left_tokens,
+                    help="scoring window before the span, in tokens ('none': the whole sentence)")
+    ap.add_argument("--right-tokens", type=window_arg, default=RepairConfig.lm_right_tokens,
+                    help="scoring window after the span, in tokens ('none': the whole sentence)")
     args = ap.parse_args()
     rows = []
     t0 = time.perf_counter()
@@ -73,7 +94,8 @@ def main() -> int:
     load_scorer(args.model)
     rows.append((f"model load ({args.model}, from cache)", f"{time.perf_counter() - t0:.2f} s"))
     rows.append(("peak resident memory after load", f"{rss_mb():.0f} MB (+{rss_mb() - base:.0f} MB)"))
-    config = RepairConfig(model=args.model)
+    config = RepairConfig(model=args.model, lm_left_tokens=args.left_tokens, lm_right_tokens=args.right_tokens)
+    rows.append(("scoring window (tokens before, after the span)", f"{args.left_tokens}, {args.right_tokens}"))
     ranker = make_ranker(args.model, config)
     counter = Counting(ranker.scorer)
     ranker.scorer = counter
@@ -82,7 +104,7 @@ def main() -> int:
     many = getattr(repairer, "repair_many", None)
     best = float("inf")
     for _ in range(args.repeat):
-        counter.sentences = 0
+        counter.reset()
         t0 = time.perf_counter()
         if many is None or args.per_document:
             [repairer.repair(t, d, s) for t, d, s in docs]
@@ -93,6 +115,12 @@ def main() -> int:
     rows.append((f"ranking {len(docs)} documents, {spans} spans ({how})", f"{best:.1f} s"))
     rows.append(("ambiguous spans ranked per second", f"{spans / best:.2f}"))
     rows.append(("candidate sentences scored per second (both passes)", f"{counter.sentences / best:.2f}"))
+    if counter.body:
+        body, head = counter.body / spans, counter.head / spans
+        rows.append(("per span: tokens through the body, positions through the output layer",
+                     f"{body:.1f}, {head:.1f}"))
+        rows.append(("per span: GFLOP (0.20 per body token, 0.34 per output position, gemma3-270m)",
+                     f"{body * 0.20 + head * 0.34:.1f}"))
     fast = Repairer(glossary, make_ranker("none", config), config)
     big = SEED.read_text(encoding="utf-8") * 200
     t0 = time.perf_counter()

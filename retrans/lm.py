@@ -9,6 +9,7 @@ imported lazily, so commands that need no model start fast.
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import hashlib
 import importlib.util
@@ -22,10 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from .config import RepairConfig
 from .errors import ModelError
 
 CACHE_ENV = "RETRANS_CACHE"
 _MARKER = "retrans-model.json"
+_LEFT, _RIGHT = RepairConfig.lm_left_tokens, RepairConfig.lm_right_tokens
 
 
 class SentenceScorer(Protocol):
@@ -196,36 +199,75 @@ class CausalLMScorer:
     """
 
     def __init__(self, model: Any, tokenizer: Any, name: str, start_id: int, batch_size: int = 16,
-                 max_tokens: int = 96) -> None:
+                 max_tokens: int = 96, left_tokens: int | None = None, right_tokens: int | None = None) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.name = name
         self.start_id = start_id
         self.batch_size = batch_size
         self.max_tokens = max_tokens
+        self.left_tokens = left_tokens  # shared-prefix tokens kept before the first difference (None: all)
+        self.right_tokens = right_tokens  # shared tokens scored after the last difference (None: all)
+
+    def windowed(self, left_tokens: int | None, right_tokens: int | None) -> CausalLMScorer:
+        """This scorer (same model, no copy of the weights) with another scoring window."""
+        other = copy.copy(self)
+        other.left_tokens, other.right_tokens = left_tokens, right_tokens
+        return other
+
+    def window(self, group: Sequence[str]) -> tuple[list[int], list[list[int]]]:
+        """A group's shared prefix and each alternative's own tokens, as scored.
+
+        The prefix ends where the alternatives first differ; at most ``left_tokens``
+        of it are kept after the start token. Each alternative's tokens run to the
+        end of the sentence, but of the tokens all alternatives share at the end only
+        the first ``right_tokens`` are kept: beyond a few words the right context
+        costs a full output layer per alternative and token, and hardly tells them apart.
+        """
+        ids = [self._ids(s) for s in group]
+        cut = max(1, _common_prefix(ids))
+        prefix, tails = ids[0][:cut], [seq[cut:] for seq in ids]
+        if self.right_tokens is not None:
+            drop = _common_suffix(tails) - self.right_tokens
+            if drop > 0:
+                tails = [t[: len(t) - drop] for t in tails]
+        if self.left_tokens is not None and len(prefix) - 1 > self.left_tokens:
+            prefix = prefix[:1] + (prefix[len(prefix) - self.left_tokens :] if self.left_tokens else [])
+        return prefix, tails
 
     def _ids(self, sentence: str) -> list[int]:
         return [self.start_id] + self.tokenizer(sentence, add_special_tokens=False)["input_ids"][: self.max_tokens]
 
     def score(self, sentences: Sequence[str]) -> list[float]:
         """Summed log-probability of each whole sentence (natural log), start token prepended."""
-        ids = [self._ids(s) for s in sentences]
-        return self._score_ids(ids, [1] * len(ids))
+        return self.score_ids([self._ids(s) for s in sentences])
+
+    def score_ids(self, ids: Sequence[Sequence[int]]) -> list[float]:
+        """Summed log-probability of each token sequence after its first token: a plain forward, no cache."""
+        return self._score_ids([list(x) for x in ids], [1] * len(ids))
 
     def score_groups(self, groups: Sequence[Sequence[str]]) -> list[list[float]]:
         """Log-probabilities of alternatives, comparable within a group (not across groups).
 
         Only the tokens from the first one where a group's alternatives differ are
-        summed (the shared prefix adds the same amount to each). The shared prefix
-        runs through the model once per group and its key/value cache is reused by
-        every alternative; the output layer runs on the scored positions only.
+        summed (the shared prefix adds the same amount to each), within the window of
+        :meth:`window`. The shared prefix runs through the model once per group and
+        its key/value cache is reused by every alternative; the output layer runs on
+        the scored positions only. Groups, and alternatives within a group, that are
+        the same token for token once windowed are scored once.
         """
         jobs: list[tuple[list[int], list[list[int]]]] = []
+        seen: dict[tuple, int] = {}
+        where: list[tuple[int, list[int]]] = []  # each group's job and the row of each alternative in it
         for group in groups:
-            ids = [self._ids(s) for s in group]
-            cut = max(1, _common_prefix(ids))
-            jobs.append((ids[0][:cut], [seq[cut:] for seq in ids]))
-        out: list[list[float]] = [[] for _ in groups]
+            prefix, tails = self.window(group)
+            rows_of: dict[tuple[int, ...], int] = {}
+            own = [rows_of.setdefault(tuple(t), len(rows_of)) for t in tails]
+            job = seen.setdefault((tuple(prefix), tuple(rows_of)), len(jobs))
+            if job == len(jobs):
+                jobs.append((prefix, [list(t) for t in rows_of]))
+            where.append((job, own))
+        out: list[list[float]] = [[] for _ in jobs]
         order = sorted(range(len(jobs)), key=lambda k: (len(jobs[k][0]), max(map(len, jobs[k][1]))))
         batch: list[int] = []
         rows = 0
@@ -238,7 +280,7 @@ class CausalLMScorer:
             rows += n
         if batch:
             self._run(jobs, batch, out)
-        return out
+        return [[out[job][r] for r in own] for job, own in where]
 
     def _run(self, jobs: list[tuple[list[int], list[list[int]]]], batch: list[int], out: list[list[float]]) -> None:
         """Score the groups ``batch`` of ``jobs`` into ``out``: prefixes first, then every suffix on their cache."""
@@ -347,6 +389,15 @@ def _common_prefix(seqs: list[list[int]]) -> int:
     return n
 
 
+def _common_suffix(seqs: list[list[int]]) -> int:
+    n = min(len(s) for s in seqs)
+    for i in range(1, n + 1):
+        t = seqs[0][-i]
+        if any(s[-i] != t for s in seqs[1:]):
+            return i - 1
+    return n
+
+
 def _quiet_transformers() -> None:
     from transformers.utils import logging as hf_logging
 
@@ -354,13 +405,22 @@ def _quiet_transformers() -> None:
     hf_logging.disable_progress_bar()
 
 
-@functools.lru_cache(maxsize=4)
-def load_scorer(name: str, batch_size: int = 16, threads: int | None = None, dtype: str = "float32") -> CausalLMScorer:
+def load_scorer(name: str, batch_size: int = 16, threads: int | None = None, dtype: str = "float32",
+                left_tokens: int | None = _LEFT, right_tokens: int | None = _RIGHT) -> CausalLMScorer:
     """Load a packaged model by name (converting and caching it on first use; once per process).
 
     ``dtype`` float32 is the default: on CPUs without bfloat16 instructions it runs
-    several times faster than bfloat16 (which halves the memory).
+    several times faster than bfloat16 (which halves the memory). ``left_tokens`` and
+    ``right_tokens`` set the scoring window (:meth:`CausalLMScorer.window`; None: the
+    whole sentence); scorers with other windows or batch sizes share the weights.
     """
+    model, tok, start_id = _load_model(name, threads, dtype)
+    return CausalLMScorer(model, tok, name, start_id, batch_size=batch_size, left_tokens=left_tokens,
+                          right_tokens=right_tokens)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_model(name: str, threads: int | None, dtype: str) -> tuple[Any, Any, int]:
     _quiet_transformers()
     spec = MODELS.get(name)
     if spec is None:
@@ -389,4 +449,4 @@ def load_scorer(name: str, batch_size: int = 16, threads: int | None = None, dty
     start_id = tok.bos_token_id if spec.start_token is None else tok.convert_tokens_to_ids(spec.start_token)
     if start_id is None:
         raise ModelError(f"model {name!r} has no start token")
-    return CausalLMScorer(model, tok, spec.name, int(start_id), batch_size=batch_size)
+    return model, tok, int(start_id)

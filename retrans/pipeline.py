@@ -172,4 +172,6 @@ def make_ranker(model: str, config: RepairConfig) -> Ranker:
         return GlossaryRanker(config.rank)
     from .lm import load_scorer
 
-    return LMRanker(load_scorer(model, batch_size=config.batch_size), config.rank, config.max_context_chars)
+    scorer = load_scorer(model, batch_size=config.batch_size, left_tokens=config.lm_left_tokens,
+                         right_tokens=config.lm_right_tokens)
+    return LMRanker(scorer, config.rank, config.max_context_chars)

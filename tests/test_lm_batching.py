@@ -58,7 +58,7 @@ def test_repair_many_with_the_model_equals_repair(lm_repairer):
 
 
 def test_cached_prefix_scores_equal_whole_sentence_scores(lm_repairer):
-    scorer = lm_repairer.ranker.scorer
+    scorer = lm_repairer.ranker.scorer.windowed(None, None)  # no window: the whole sentence is scored
     groups = [["The attack on a third city.", "The attack on Sumy city.", "The attack on Sumy"],
               ["Mark Route said so.", "Mark Rutte said so."],
               ["Route 66", "Rutte 66 was long and winding, everyone said."]]
@@ -67,3 +67,45 @@ def test_cached_prefix_scores_equal_whole_sentence_scores(lm_repairer):
         whole = scorer.score(group)
         for i in range(1, len(group)):
             assert values[i] - values[0] == pytest.approx(whole[i] - whole[0], abs=1e-3)
+
+
+GROUPS = [["Russian missiles struck the third city of Ukraine on Sunday, officials in Kyiv said.",
+           "Russian missiles struck the city of Sumy in Ukraine on Sunday, officials in Kyiv said.",
+           "Russian missiles struck Sumy on Sunday, officials in Kyiv said."],
+          ["NATO Secretary General Mark Route said the alliance would stand with Ukraine for as long as it takes.",
+           "NATO Secretary General Mark Rutte said the alliance would stand with Ukraine for as long as it takes."]]
+
+
+def test_window_keeps_the_named_tokens_around_the_difference(lm_repairer):
+    scorer = lm_repairer.ranker.scorer.windowed(3, 2)
+    whole = scorer.windowed(None, None)
+    for group in GROUPS:
+        prefix, tails = scorer.window(group)
+        full_prefix, full_tails = whole.window(group)
+        assert prefix == full_prefix[:1] + full_prefix[-3:]  # start token + the 3 tokens before the difference
+        shared = min(len(a) - len(b) for a, b in zip(full_tails, tails))
+        assert shared > 0  # the right context beyond 2 shared tokens was cut, the same for every alternative
+        assert all(full[: len(t)] == t and len(full) - len(t) == shared for full, t in zip(full_tails, tails))
+        ends = {tuple(t[-2:]) for t in tails}
+        assert len(ends) == 1  # the 2 kept tokens after the last difference are shared
+
+
+def test_windowed_scores_equal_a_plain_forward_of_the_window(lm_repairer):
+    scorer = lm_repairer.ranker.scorer.windowed(4, 3)
+    cached = scorer.score_groups(GROUPS)
+    for group, values in zip(GROUPS, cached):
+        prefix, tails = scorer.window(group)
+        plain = scorer.score_ids([prefix + t for t in tails])
+        for i in range(1, len(group)):
+            assert values[i] - values[0] == pytest.approx(plain[i] - plain[0], abs=1e-3)
+
+
+def test_repeated_groups_and_alternatives_score_once_with_the_same_values(lm_repairer):
+    scorer = lm_repairer.ranker.scorer
+    g = GROUPS[1]
+    twice = scorer.score_groups([g, GROUPS[0], [g[1], g[0], g[1]], g])
+    once = scorer.score_groups([g])[0]
+    assert twice[0] == twice[3]  # one job
+    assert twice[2][0] == twice[2][2]  # one row
+    assert twice[0][1] - twice[0][0] == pytest.approx(once[1] - once[0], abs=1e-3)
+    assert twice[2][1] - twice[2][0] == pytest.approx(once[0] - once[1], abs=1e-3)
