@@ -109,3 +109,19 @@ def test_repeated_groups_and_alternatives_score_once_with_the_same_values(lm_rep
     assert twice[2][0] == twice[2][2]  # one row
     assert twice[0][1] - twice[0][0] == pytest.approx(once[1] - once[0], abs=1e-3)
     assert twice[2][1] - twice[2][0] == pytest.approx(once[0] - once[1], abs=1e-3)
+
+
+@pytest.mark.model
+def test_fix_score_window_option_repairs_with_the_windowed_scorer(tmp_path, monkeypatch, capsys, lm_repairer):
+    """`retrans fix --score-window 3` runs the model on a 3-token window and still makes the seed's clear fixes."""
+    from .reliability_helpers import run_main
+
+    src = tmp_path / "in.txt"
+    src.write_text("Mark Route emphasized that Walloudimir Zelnski would attend the summit.\n", encoding="utf-8")
+    out, log = tmp_path / "out.txt", tmp_path / "edits.jsonl"
+    code, _, err = run_main(["fix", src, "-o", out, "--edits", log, "--score-window", "3", "-q"], monkeypatch, capsys)
+    assert code in (0, 1), err
+    assert out.read_text(encoding="utf-8") == ("Mark Rutte emphasized that Volodymyr Zelensky would attend the "
+                                               "summit.\n")
+    code, _, err = run_main(["fix", src, "-o", tmp_path / "x.txt", "--score-window", "0"], monkeypatch, capsys)
+    assert code == 2 and "--score-window" in err
