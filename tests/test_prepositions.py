@@ -186,3 +186,45 @@ def test_protected_homonyms_keep_the_variant_inside_them(glossary):
     result = repair(glossary, "ja", text)
     assert result.text == "キエフ大公国とキエフ・ルーシの歴史。キーウで会談。"
     assert [e.original for e in result.edits] == ["キエフ"]
+
+
+# ----------------------------------------------------------------------------- with the model (one load per session)
+
+
+def lm_fix(news_glossary, lm_repairer, lang: str, texts: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    config = RepairConfig(lang=lang)
+    repairer = Repairer(news_glossary, lm_repairer.ranker, config)
+    return [r.text for r in repairer.repair_many([(t, f"d{i}", None) for i, t in enumerate(texts)])]
+
+
+@pytest.mark.model
+def test_model_applies_the_right_preposition_in_context(news_glossary, lm_repairer):
+    assert lm_fix(news_glossary, lm_repairer, "uk", [
+        "Ситуація на Україні залишається складною, заявили в ООН.",
+        "Вибори на Украине перенесли через воєнний стан.",
+        "Росія продовжує повномасштабний напад на Україну.",
+        "Бої на Донбасі не припиняються вже кілька тижнів.",
+    ]) == [
+        "Ситуація в Україні залишається складною, заявили в ООН.",
+        "Вибори в Україні перенесли через воєнний стан.",
+        "Росія продовжує повномасштабний напад на Україну.",
+        "Бої на Донбасі не припиняються вже кілька тижнів.",
+    ]
+    assert lm_fix(news_glossary, lm_repairer, "ru", [
+        "На Украине объявили трёхдневный траур по погибшим.",
+        "Россия продолжает оказывать давление на Украину.",
+        "Соглашение с Украиной о транзите зерна продлено на год.",
+    ]) == [
+        "В Украине объявили трёхдневный траур по погибшим.",
+        "Россия продолжает оказывать давление на Украину.",
+        "Соглашение с Украиной о транзите зерна продлено на год.",
+    ]
+
+
+@pytest.mark.model
+def test_model_keeps_japanese_and_chinese_protected_homonyms(news_glossary, lm_repairer):
+    kept = ["キエフ大公国は東スラブ人が建てた最初の国家とされる。", "映画「オデッサ・ファイル」は1974年に公開された。"]
+    assert lm_fix(news_glossary, lm_repairer, "ja", [*kept, "南部オデッサの港湾施設がミサイル攻撃を受けた。"]) == [
+        *kept, "南部オデーサの港湾施設がミサイル攻撃を受けた。"]
+    kept = ["这位老师讲一口川普，学生们都听得懂。"]
+    assert lm_fix(news_glossary, lm_repairer, "zh", kept) == kept
