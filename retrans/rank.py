@@ -168,9 +168,11 @@ def _contains_name(name: str, part: str) -> bool:
 
 def name_prior_free(span: Span) -> bool:
     """Whether the model's preference for a name's spelling out of context is discounted:
-    for spans of target languages other than English."""
+    for spans of target languages other than English, except where only the preposition before
+    a correct name changes (the name is spelled alike in every candidate: nothing to discount,
+    and the model's out-of-context preference, "в Україні" over "на Україні", is the point)."""
     lang = getattr(span, "lang", "")
-    return bool(lang) and lang.split("-")[0].lower() != "en"
+    return bool(lang) and lang.split("-")[0].lower() != "en" and not name_is_right(span)
 
 
 class LMRanker:
