@@ -96,8 +96,8 @@ class PatternTable:
         rules = rules or LanguageRules(glossary, lang)
         table: dict[str, tuple[str, str, int]] = {}
         for entry, forms in glossary.forms(lang):
-            groups = ((0, (forms.canonical, *forms.admitted)), (1, (*forms.variants, *rules.foreign_forms(entry))),
-                      (2, forms.mistranslations))
+            groups = ((0, (forms.canonical, *forms.admitted, *forms.protected)),
+                      (1, (*forms.variants, *rules.foreign_forms(entry))), (2, forms.mistranslations))
             for kind, items in groups:
                 for form in items:
                     for n, text in enumerate((form, *rules.case_forms(form, entry, kind != 0))):
@@ -107,6 +107,8 @@ class PatternTable:
                         old = table.get(key)
                         if old is None or kind < old[2] or (n == 0 and old[2] == kind and fold(old[0].strip()) != key):
                             table[key] = (form, entry.id, kind)
+            for phrase, base in rules.preposition_phrases(entry):  # "на Україні": see retrans.prepositions
+                table.setdefault(fold(phrase), (base, entry.id, 2))
         values = list(table.values())
         keys = list(table)
         return cls([len(k) for k in keys], [v[0] for v in values], [v[1] for v in values],

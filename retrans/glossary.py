@@ -4,7 +4,10 @@ An :class:`Entry` is one concept (a person, place, organisation ...). For each
 language code it has :class:`Forms`: the canonical (preferred) form, variants
 (wrong renderings, always proposed for fixing), admitted forms (other correct
 spellings, never touched), mistranslations (ordinary words MT put in the name's
-place, fixed only where context says so) and cue words for that context.
+place, fixed only where context says so) and cue words for that context. Two
+language-specific extras: protected forms (other names that contain one of the
+forms, such as Japanese キエフ大公国 "Kievan Rus'" around the variant キエフ, never
+touched) and preposition rules (Ukrainian "в Україні", not "на Україні").
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from typing import Any
 
 ENTRY_KINDS = ("person", "place", "org", "event", "other")
 ENTRY_KEYS = ("id", "kind", "note", "forms")
-FORM_KEYS = ("canonical", "variants", "admitted", "mistranslations", "cues")
-FORM_LIST_KEYS = FORM_KEYS[1:]
+FORM_LIST_KEYS = ("variants", "admitted", "mistranslations", "cues")
+# Extras that only the YAML and JSON formats carry (CSV and TBX have no place for them).
+FORM_EXTRA_KEYS = ("protected", "prepositions")
+FORM_KEYS = ("canonical", *FORM_LIST_KEYS, *FORM_EXTRA_KEYS)
 
 
 @dataclass(frozen=True)
@@ -31,18 +36,37 @@ class Forms:
     admitted: tuple[str, ...] = ()
     mistranslations: tuple[str, ...] = ()
     cues: tuple[str, ...] = ()
+    # Other names containing one of the forms (キエフ大公国 around キエフ): matched as protected, never changed.
+    protected: tuple[str, ...] = ()
+    # (wrong, right) prepositions before the name: ("на", "в") says "в Україні", not "на Україні".
+    prepositions: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"canonical": self.canonical}
-        for key in FORM_LIST_KEYS:
+        for key in (*FORM_LIST_KEYS, "protected"):
             value = getattr(self, key)
             if value:
                 out[key] = list(value)
+        if self.prepositions:
+            out["prepositions"] = dict(self.prepositions)
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Forms:
-        return cls(data["canonical"], *(tuple(data.get(k, ())) for k in FORM_LIST_KEYS))
+        return cls(data["canonical"], *(tuple(data.get(k, ())) for k in FORM_LIST_KEYS),
+                   tuple(data.get("protected", ())), tuple(data.get("prepositions", {}).items()))
+
+
+def check_preposition_rule(wrong: str, right: str) -> str | None:
+    """Why ``wrong: right`` is not a usable rule, or ``None``: the wrong preposition is one word
+    (it is matched as the word before the name), the right one one or more ("in der")."""
+    if len(wrong.split()) != 1 or not all(c.isalpha() for c in wrong):
+        return f"preposition {wrong!r} must be one word of letters"
+    if not right.split() or not all(c.isalpha() or c.isspace() for c in right):
+        return f"preposition {right!r} must be words of letters"
+    if wrong.casefold() == " ".join(right.split()).casefold():
+        return f"preposition {wrong!r} is mapped to itself"
+    return None
 
 
 @dataclass(frozen=True)

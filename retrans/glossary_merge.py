@@ -9,7 +9,7 @@ variant. Without ``prefer`` the conflicts are returned and nothing is merged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .detect import fold
 from .glossary import FORM_LIST_KEYS, Entry, Forms, Glossary
@@ -54,7 +54,10 @@ def _merge_forms(win: Forms, lose: Forms) -> Forms:
                 lists[key].append(form)
                 taken.add(fold(form))
     lists["cues"] += [c for c in lose.cues if c not in lists["cues"]]
-    return Forms(win.canonical, *(tuple(lists[k]) for k in FORM_LIST_KEYS))
+    protected = (*win.protected, *(f for f in lose.protected if f not in win.protected))
+    rules = dict(win.prepositions) | {a: b for a, b in lose.prepositions if a not in dict(win.prepositions)}
+    return replace(win, **{k: tuple(lists[k]) for k in FORM_LIST_KEYS}, protected=protected,
+                   prepositions=tuple(rules.items()))
 
 
 def _merge_entry(a: Entry, b: Entry, prefer: str) -> Entry:

@@ -51,7 +51,7 @@ class LanguageRules:
         if self.unspaced:
             words = tuple(sorted({f for _, forms in glossary.forms(lang)
                                   for f in (forms.canonical, *forms.admitted, *forms.variants,
-                                            *forms.mistranslations)}))
+                                            *forms.mistranslations, *forms.protected)}))
             self._boundaries = UnspacedBoundaries(han_segmenter(words) if words else None)
 
     def foreign_forms(self, entry: Entry) -> tuple[str, ...]:
@@ -62,6 +62,16 @@ class LanguageRules:
         en = entry.forms["en"]
         return tuple(f for f in (en.canonical, *en.admitted, *en.variants)
                      if not f.isupper() and not any(c.isdigit() for c in f))
+
+    def preposition_phrases(self, entry: Entry) -> list[tuple[str, str]]:
+        """``(phrase, base)``: a wrong preposition before a correct form, for the matcher to find
+        ("на Україні"; see :mod:`retrans.prepositions`)."""
+        forms = entry.forms.get(self.lang)
+        if not self.wrap or forms is None or not forms.prepositions:
+            return []
+        from .prepositions import phrases
+
+        return phrases(self.lang, entry, forms)
 
     def case_forms(self, form: str, entry: Entry, wrong: bool = True) -> list[str]:
         """The other case forms of ``form`` to match as well (``wrong``: of a variant or mistranslation,
@@ -87,7 +97,12 @@ class LanguageRules:
             if not self.wrap:
                 out.append(s)
                 continue
-            kind = self.glossary[s.entry_id].kind
+            entry = self.glossary[s.entry_id]
+            phrase = _preposition_span(s, entry, self.lang)
+            if phrase is not None:  # a wrong preposition before a correct name, or not in a case it governs
+                out += phrase
+                continue
+            kind = entry.kind
             cases = (cases_of(self.lang, s.form, kind, s.text) if self.inflects else ()) or ("nomn",)
             out.append(MorphSpan(s.line, s.start, s.end, s.text, s.entry_id, s.kind, s.form, self.lang, cases,
                                  "", kind))
@@ -106,6 +121,12 @@ class LanguageRules:
             out.append(MorphSpan(line, start, end, text[start:end], entry_id, kind, form, self.lang,
                                  cases or ("nomn",), fixed, ekind))
         return out
+
+
+def _preposition_span(span: Span, entry: Entry, lang: str) -> list[Span] | None:
+    from .prepositions import refine
+
+    return refine(span, entry, lang)
 
 
 def fuzzy_applies(lang: str) -> bool:
@@ -129,8 +150,11 @@ def _case_like(original: str, replacement: str) -> str:
 def propose_morph(span: MorphSpan, line: str, entry: Entry, forms: Forms) -> list[Candidate]:
     """Keep, then the canonical form in the hit's case(s); for a mixed-script word of a correct
     name, its single-script form."""
+    from .prepositions import PrepositionSpan, span_candidates, with_prepositions
     from .propose import align_canonical
 
+    if isinstance(span, PrepositionSpan):  # only the preposition is wrong
+        return span_candidates(span, line)
     out: list[Candidate] = []
     seen: set[str] = {span.text}
 
@@ -151,7 +175,7 @@ def propose_morph(span: MorphSpan, line: str, entry: Entry, forms: Forms) -> lis
     options = inflect_like(span.lang, span.form, base, target, span.entry_kind, line[: span.start])
     for rank, option in enumerate(options or [target]):
         add(option, "canonical", rank)
-    return out
+    return with_prepositions(span, line, forms, out)
 
 
 def _is_correct(span: MorphSpan, forms: Forms, text: str) -> bool:

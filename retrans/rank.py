@@ -33,6 +33,8 @@ from .config import RankConfig, RepairConfig
 from .detect import fold
 from .glossary import Entry, Forms
 from .lm import SentenceScorer
+from .prepositions import SOURCE as PREPOSITION
+from .prepositions import PrepositionSpan
 from .records import FUZZY, MISTRANSLATION, SOURCE, VARIANT, Candidate, Span
 
 _SENT_END = re.compile(r"[.!?;](?=\s|$)")
@@ -128,7 +130,7 @@ class _Evidence:
             found = cues & {_stem(w) for w in before + after}
             if found:
                 ev["cues"] = min(c.cue_bonus * len(found), c.cue_bonus_max)
-        if self.attested(p):
+        if self.attested(p) and not name_is_right(p.span):
             ev["doc"] = c.doc_bonus
         if p.bilingual == "present":
             ev["source"] = c.source_bonus
@@ -163,8 +165,14 @@ def _decide(p: Proposal, scores: dict[int, float], ev: dict[str, float], margin:
 
 
 def _rewrite_cost(c: Candidate, config: RankConfig) -> float:
-    """Changing the determiner as well as the name must earn its keep: minimal edits first."""
-    return -config.rewrite_penalty if c.source in ("drop-determiner", "definite") else 0.0
+    """Changing the determiner or the preposition as well as the name must earn its keep: minimal edits first."""
+    return -config.rewrite_penalty if c.source in ("drop-determiner", "definite", PREPOSITION) else 0.0
+
+
+def name_is_right(span: Span) -> bool:
+    """Whether only the preposition before the (correct) name is in question ("на Україні"): then
+    evidence about the name (its correct form elsewhere in the document) says nothing."""
+    return isinstance(span, PrepositionSpan)
 
 
 def _morph_cost(c: Candidate, config: RankConfig) -> float:
@@ -179,9 +187,11 @@ def _contains_name(name: str, part: str) -> bool:
 
 def name_prior_free(span: Span) -> bool:
     """Whether the model's preference for a name's spelling out of context is discounted:
-    for spans of target languages other than English."""
+    for spans of target languages other than English, except where only the preposition before
+    a correct name changes (the name is spelled alike in every candidate: nothing to discount,
+    and the model's out-of-context preference, "в Україні" over "на Україні", is the point)."""
     lang = getattr(span, "lang", "")
-    return bool(lang) and lang.split("-")[0].lower() != "en"
+    return bool(lang) and lang.split("-")[0].lower() != "en" and not name_is_right(span)
 
 
 class LMRanker:
@@ -206,8 +216,9 @@ class LMRanker:
             jobs.append([prefix + line[left : c.start] + c.replacement + line[c.end : right] for c in p.candidates])
         # Outside English the model knows the English spelling of a name best ("Xi Jinping" over Czech
         # "Si Ťin-pching"), so there only the context's say counts: the names alone are scored too (groups
-        # after the proposals' own) and their delta is taken off in ``_fold``.
-        jobs += [[c.replacement for c in p.candidates] for p in proposals if name_prior_free(p.span)]
+        # after the proposals' own) and their delta is taken off in ``_fold``. Each over the stretch all the
+        # candidates cover, so a candidate that changes the preposition as well is compared like for like.
+        jobs += [_bare(lines[p.span.line - 1], p.candidates) for p in proposals if name_prior_free(p.span)]
         return jobs
 
     def lm_deltas(self, lines: Sequence[str], proposals: Sequence[Proposal],
@@ -260,14 +271,15 @@ class LMRanker:
         for p, d, ev, ctx in zip(proposals, deltas, statics, contexts):
             if ctx:
                 ev = {k: v for k, v in ev.items() if k != "doc"}  # the context carries that evidence now
-            elif "doc" not in ev and any(_contains_name(p.forms.canonical, c) for c, _, _ in confident):
+            elif "doc" not in ev and not name_is_right(p.span) \
+                    and any(_contains_name(p.forms.canonical, c) for c, _, _ in confident):
                 ev = {**ev, "doc": self.config.doc_bonus}
             scores = {i: v + _rewrite_cost(p.candidates[i], self.config) for i, v in d.items()}
             decisions.append(_decide(p, scores, ev, self._margin(p), d, self.config))
         return decisions
 
     def _context(self, p: Proposal, confident: list[tuple[str, int, str]]) -> str:
-        if p.span.kind != MISTRANSLATION:
+        if p.span.kind != MISTRANSLATION or name_is_right(p.span):
             return ""
         for canonical, line, sentence in confident:
             if line != p.span.line and _contains_name(p.forms.canonical, canonical):
@@ -276,6 +288,12 @@ class LMRanker:
 
     def _margin(self, p: Proposal) -> float:
         return margin(self.config, p.span.kind)
+
+
+def _bare(line: str, candidates: Sequence[Candidate]) -> list[str]:
+    """The candidates' replacements alone, each widened to the stretch of ``line`` all of them cover."""
+    lo, hi = min(c.start for c in candidates), max(c.end for c in candidates)
+    return [line[lo : c.start] + c.replacement + line[c.end : hi] for c in candidates]
 
 
 def _fold(proposals: Sequence[Proposal], scores: list[list[float]]) -> list[dict[int, float]]:

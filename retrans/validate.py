@@ -4,8 +4,10 @@ Unlike the loader, which stops at the first error, validation walks the YAML nod
 leniently, collects every schema problem, then checks the glossaries together:
 duplicate ids, fix loops (a variant that is another entry's canonical, admitted form or
 variant), a variant equal to its own canonical, empty forms, forms in the wrong script
-for their language, unknown keys, and mistranslations that are very common words but
-have no cues (a warning: they would be fixed everywhere the cue check cannot tell).
+for their language, unknown keys, preposition rules that cannot work, and mistranslations
+that are very common words but have no cues (a warning: they would be fixed everywhere
+the cue check cannot tell); protected forms that contain none of the entry's forms
+protect nothing (a warning).
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ import yaml
 from .detect import fold
 from .errors import GlossaryError, RetransError
 from .formats.glossary_yaml import _ID_RE, _LANG_RE, parse_glossary
-from .glossary import ENTRY_KEYS, ENTRY_KINDS, FORM_KEYS
+from .glossary import ENTRY_KEYS, ENTRY_KINDS, FORM_KEYS, check_preposition_rule
 from .writing_systems import wrong_scripts
 
 ERROR, WARNING = "error", "warning"
-CORRECT_ROLES = ("canonical", "admitted")
+CORRECT_ROLES = ("canonical", "admitted", "protected")
 
 # The most frequent words of English news: as a mistranslation without cues, or as a variant,
 # one of these would be "fixed" in ordinary sentences.
@@ -53,7 +55,8 @@ except AttributeError:  # pragma: no cover
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly the code points of category Cc
 
-_ROLE_PHRASE = {"canonical": "the canonical form", "admitted": "an admitted form", "variants": "also a variant"}
+_ROLE_PHRASE = {"canonical": "the canonical form", "admitted": "an admitted form", "variants": "also a variant",
+                "protected": "a protected form"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ class _Form:
     line: int
     entry_id: str
     lang: str
-    role: str  # canonical | variants | admitted | mistranslations | cues
+    role: str  # canonical | variants | admitted | mistranslations | cues | protected | prepositions
     text: str
 
 
@@ -202,6 +205,8 @@ class _Collector:
                          f"(expected one of {', '.join(FORM_KEYS)})")
             elif key.value == "canonical":
                 self.form(value, entry_id, lang, "canonical", f"{where}.canonical")
+            elif key.value == "prepositions":
+                self.prepositions(value, entry_id, lang, f"{where}.prepositions")
             elif isinstance(value, yaml.SequenceNode):
                 if self.seen_before(value):
                     continue
@@ -213,6 +218,25 @@ class _Collector:
                 self.add(value, ERROR, "schema", f"{where}.{key.value} must be a list of strings")
         if "canonical" not in keys:
             self.add(node, ERROR, "schema", f"{where} has no 'canonical' form")
+
+    def prepositions(self, node: yaml.Node, entry_id: str, lang: str, where: str) -> None:
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+            return
+        if not isinstance(node, yaml.MappingNode):
+            self.add(node, ERROR, "schema", f"{where} must be a mapping of prepositions (wrong: right)")
+            return
+        if self.seen_before(node):
+            return
+        for key, value in node.value:
+            wrong, right = self.string(key, f"a key of {where}"), self.string(value, f"{where} value")
+            if wrong is None or right is None:
+                continue
+            problem = check_preposition_rule(wrong, right)
+            if problem:
+                self.add(key, ERROR, "preposition", f"{where}: {problem}")
+                continue
+            self.form(key, entry_id, lang, "prepositions", f"a key of {where}")
+            self.form(value, entry_id, lang, "prepositions", f"{where}.{wrong}")
 
     def form(self, node: yaml.Node, entry_id: str, lang: str, role: str, what: str) -> None:
         text = self.string(node, what)
@@ -280,9 +304,12 @@ def validate_texts(files: list[tuple[str, str]]) -> list[Problem]:
 def _semantic(forms: list[_Form], cues: set[tuple[str, str]]) -> list[Problem]:
     out: list[Problem] = []
     by_key: dict[tuple[str, str], list[_Form]] = defaultdict(list)
+    names: dict[tuple[str, str], list[str]] = defaultdict(list)  # (entry, lang) -> its forms, folded
     for f in forms:
-        if f.role in ("canonical", "admitted", "variants"):
+        if f.role in ("canonical", "admitted", "variants", "protected"):
             by_key[(f.lang, fold(f.text))].append(f)
+        if f.role in ("canonical", "admitted", "variants", "mistranslations"):
+            names[(f.entry_id, f.lang)].append(fold(f.text))
     for f in forms:
         bad = wrong_scripts(f.text, f.lang)
         if bad:
@@ -295,9 +322,10 @@ def _semantic(forms: list[_Form], cues: set[tuple[str, str]]) -> list[Problem]:
                     continue
                 if other.entry_id == f.entry_id:
                     if other.role in CORRECT_ROLES:
+                        role = "canonical" if other.role == "canonical" else other.role
                         out.append(Problem(f.path, f.line, ERROR, "variant-is-canonical",
                                            f"{f.entry_id}.{f.lang}: variant {f.text!r} is also its own "
-                                           f"{'canonical' if other.role == 'canonical' else 'admitted'} form"))
+                                           f"{role} form"))
                     continue
                 what = _ROLE_PHRASE[other.role]
                 out.append(Problem(f.path, f.line, ERROR, "fix-loop",
@@ -307,6 +335,10 @@ def _semantic(forms: list[_Form], cues: set[tuple[str, str]]) -> list[Problem]:
                 out.append(Problem(f.path, f.line, WARNING, "common-variant",
                                    f"{f.entry_id}.{f.lang}: variant {f.text!r} is a very common word; it would "
                                    "be fixed in ordinary sentences (make it a mistranslation with cues)"))
+        if f.role == "protected" and not any(n in fold(f.text) for n in names[(f.entry_id, f.lang)]):
+            out.append(Problem(f.path, f.line, WARNING, "protected-unrelated",
+                               f"{f.entry_id}.{f.lang}: protected form {f.text!r} contains none of the entry's "
+                               "forms, so it protects nothing"))
         if (f.role == "mistranslations" and f.lang.startswith("en") and (f.entry_id, f.lang) not in cues
                 and all(w in COMMON_WORDS for w in fold(f.text).split())):
             out.append(Problem(f.path, f.line, WARNING, "common-mistranslation",

@@ -1,8 +1,9 @@
 """CSV/TSV glossaries in the dialects people already have.
 
 ``table``  retrans's own flat table: a header with ``id, lang, canonical`` and any of
-           ``kind, note, variants, admitted, mistranslations, cues``; one row per entry
-           and language; list cells joined by `` | ``. Carries everything.
+           ``kind, note, variants, admitted, mistranslations, cues, protected, prepositions``;
+           one row per entry and language; list cells joined by `` | `` (a preposition rule is
+           ``wrong>right``). Carries everything.
 ``terms``  equivalent-term sets (Amazon Translate custom terminology, Google Cloud
            Translation glossaries): a header of language codes, one concept per row,
            optional ``description``/``pos`` columns. Carries canonical forms (and notes).
@@ -20,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FormatError
-from ..glossary import ENTRY_KINDS, FORM_LIST_KEYS, Entry, Forms, Glossary
+from ..glossary import ENTRY_KINDS, FORM_LIST_KEYS, Entry, Forms, Glossary, check_preposition_rule
 from .interchange import check_form, check_id, check_lang, dedupe, is_lang, slug, unique_id
 from .text import read_text, write_text_atomic
 
 DIALECTS = ("auto", "table", "terms", "pairs")
 LIST_SEP = " | "
-TABLE_COLUMNS = ("id", "kind", "note", "lang", "canonical", *FORM_LIST_KEYS)
+TABLE_COLUMNS = ("id", "kind", "note", "lang", "canonical", *FORM_LIST_KEYS, "protected", "prepositions")
 TERMS_EXTRA = ("description", "pos", "id", "kind", "note")
 
 
@@ -125,9 +126,22 @@ def _parse_table(rows: list[tuple[int, list[str]]], path: str) -> Glossary:
         if lang in forms[entry_id]:
             raise FormatError(f"{entry_id!r} has two rows for language {lang!r}", path, line)
         lists = [tuple(check_form(f, path, line) for f in cell.get(k, "").split("|") if f.strip())
-                 for k in FORM_LIST_KEYS]
-        forms[entry_id][lang] = Forms(check_form(cell["canonical"], path, line), *lists)
+                 for k in (*FORM_LIST_KEYS, "protected")]
+        forms[entry_id][lang] = Forms(check_form(cell["canonical"], path, line), *lists,
+                                      _rules(cell.get("prepositions", ""), path, line))
     return Glossary(Entry(i, meta[i][0], meta[i][1], forms[i], f"{path}:{meta[i][2]}") for i in order)
+
+
+def _rules(cell: str, path: str, line: int) -> tuple[tuple[str, str], ...]:
+    out = {}
+    for item in cell.split("|"):
+        if item.strip():
+            wrong, _, right = item.partition(">")
+            problem = check_preposition_rule(wrong.strip(), right.strip())
+            if problem:
+                raise FormatError(problem, path, line)
+            out[wrong.strip()] = right.strip()
+    return tuple(out.items())
 
 
 def _parse_terms(rows: list[tuple[int, list[str]]], path: str) -> Glossary:
@@ -197,13 +211,14 @@ def dumps_csv(glossary: Glossary, options: CsvOptions | None = None) -> str:
         for entry in glossary:
             for lang, forms in entry.forms.items():
                 lists = []
-                for key in FORM_LIST_KEYS:
+                for key in (*FORM_LIST_KEYS, "protected"):
                     items = getattr(forms, key)
                     for item in items:
                         if "|" in item:
                             raise FormatError(f"{entry.id}: form {item!r} contains '|', which the table "
                                               "dialect uses between forms; export to YAML, JSON or TBX")
                     lists.append(LIST_SEP.join(items))
+                lists.append(LIST_SEP.join(f"{a}>{b}" for a, b in forms.prepositions))
                 writer.writerow([entry.id, entry.kind, entry.note, lang, forms.canonical, *lists])
     elif dialect == "terms":
         langs = options.languages or glossary.languages()

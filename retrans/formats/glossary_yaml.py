@@ -15,7 +15,16 @@ from pathlib import Path
 import yaml
 
 from ..errors import GlossaryError
-from ..glossary import ENTRY_KEYS, ENTRY_KINDS, FORM_KEYS, FORM_LIST_KEYS, Entry, Forms, Glossary
+from ..glossary import (
+    ENTRY_KEYS,
+    ENTRY_KINDS,
+    FORM_KEYS,
+    FORM_LIST_KEYS,
+    Entry,
+    Forms,
+    Glossary,
+    check_preposition_rule,
+)
 from .text import read_text
 
 try:  # the C composer is ~10x faster on large glossaries
@@ -172,13 +181,30 @@ def _forms(walker: _Walker, node: yaml.Node, where: str) -> Forms:
         if key == "canonical":
             values[key] = _form(walker, value, walker.string(value, f"{where}.canonical", allow_number=True),
                                 f"{where}.canonical")
+        elif key == "prepositions":
+            values[key] = _prepositions(walker, value, f"{where}.prepositions")
         else:
             items = walker.string_list(value, f"{where}.{key}")
             nodes = value.value if isinstance(value, yaml.SequenceNode) else []
             values[key] = tuple(_form(walker, n, f, f"an item of {where}.{key}") for n, f in zip(nodes, items))
     if "canonical" not in values:
         raise walker.fail(node, f"{where} has no 'canonical' form")
-    return Forms(values["canonical"], *(values.get(k, ()) for k in FORM_LIST_KEYS))  # type: ignore[arg-type]
+    return Forms(values["canonical"], *(values.get(k, ()) for k in FORM_LIST_KEYS),  # type: ignore[arg-type]
+                 values.get("protected", ()), values.get("prepositions", ()))  # type: ignore[arg-type]
+
+
+def _prepositions(walker: _Walker, node: yaml.Node, where: str) -> tuple[tuple[str, str], ...]:
+    """``{wrong: right, ...}``: the preposition MT writes before the name and the one the name takes."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+        return ()
+    out = []
+    for wrong, key_node, value in walker.mapping(node, where):
+        right = walker.string(value, f"{where}.{wrong}")
+        problem = check_preposition_rule(wrong, right)
+        if problem:
+            raise walker.fail(key_node, f"{where}: {problem}")
+        out.append((wrong, right))
+    return tuple(out)
 
 
 def read_glossary(path: str | Path) -> Glossary:

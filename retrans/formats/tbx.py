@@ -6,7 +6,8 @@ canonical form, ``admittedTerm-admn-sts`` an admitted form, ``deprecatedTerm-adm
 ``supersededTerm-admn-sts`` variants (a deprecated term carrying the note
 ``retrans:mistranslation`` is a mistranslation). The entry kind is the concept's
 ``descrip type="subjectField"``, its note the concept's ``note``, and each cue a language-level
-``note`` ``retrans:cue=WORD``; other tools show these as ordinary fields.
+``note`` ``retrans:cue=WORD``, as are protected forms (``retrans:protected=FORM``) and preposition
+rules (``retrans:preposition=WRONG>RIGHT``); other tools show these as ordinary fields.
 
 Parsing is hardened: lxml with entities unresolved, no DTD loading, no network, no huge
 trees; a file with any DOCTYPE is refused (TBX v3 needs none, and DTDs are how entity
@@ -20,7 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import FormatError
-from ..glossary import ENTRY_KINDS, Entry, Forms, Glossary
+from ..glossary import ENTRY_KINDS, Entry, Forms, Glossary, check_preposition_rule
 from .interchange import check_form, check_lang, dedupe, slug, unique_id
 from .text import read_bytes, write_files_atomic
 
@@ -32,6 +33,8 @@ PREFERRED, ADMITTED = "preferredTerm-admn-sts", "admittedTerm-admn-sts"
 DEPRECATED, SUPERSEDED = "deprecatedTerm-admn-sts", "supersededTerm-admn-sts"
 MISTRANSLATION_NOTE = "retrans:mistranslation"
 CUE_PREFIX = "retrans:cue="
+PROTECTED_PREFIX = "retrans:protected="
+PREPOSITION_PREFIX = "retrans:preposition="
 _CONCEPT = {"conceptEntry", "termEntry"}
 _LANG = {"langSec", "langSet"}
 _TERM = {"termSec", "tig"}
@@ -110,12 +113,22 @@ def _lang_sec(lang_sec: etree._Element, lang: str, path: str) -> Forms:
     groups: dict[str, list[str]] = {"canonical": [], "admitted": [], "variants": [], "mistranslations": [],
                                      "none": []}
     cues: list[str] = []
+    protected: list[str] = []
+    rules: dict[str, str] = {}
     for child in lang_sec:
         name = _local(child)
         if name == "note":
             text = _text(child, path)
             if text.startswith(CUE_PREFIX):
                 cues.append(check_form(text[len(CUE_PREFIX):], path, child.sourceline))
+            elif text.startswith(PROTECTED_PREFIX):
+                protected.append(check_form(text[len(PROTECTED_PREFIX):], path, child.sourceline))
+            elif text.startswith(PREPOSITION_PREFIX):
+                wrong, _, right = text[len(PREPOSITION_PREFIX):].partition(">")
+                problem = check_preposition_rule(wrong.strip(), right.strip())
+                if problem:
+                    raise FormatError(problem, path, child.sourceline)
+                rules[wrong.strip()] = right.strip()
         elif name in _TERM:
             term, status, mistranslation = None, "", False
             for part in child.iter():
@@ -138,7 +151,8 @@ def _lang_sec(lang_sec: etree._Element, lang: str, path: str) -> Forms:
         raise FormatError(f"langSec {lang!r} has no preferred or admitted term", path, lang_sec.sourceline)
     canonical = correct[0]
     return Forms(canonical, dedupe(groups["variants"], canonical), dedupe(correct[1:], canonical),
-                 dedupe(groups["mistranslations"], canonical), dedupe(cues))
+                 dedupe(groups["mistranslations"], canonical), dedupe(cues), dedupe(protected),
+                 tuple(rules.items()))
 
 
 def read_tbx(path: str | Path) -> Glossary:
@@ -180,6 +194,10 @@ def dumps_tbx(glossary: Glossary, source: str = "retrans glossary") -> bytes:
             lang_sec = _el(concept, "langSec", **{XML_LANG: lang})
             for cue in forms.cues:
                 _el(lang_sec, "note", CUE_PREFIX + cue)
+            for form in forms.protected:
+                _el(lang_sec, "note", PROTECTED_PREFIX + form)
+            for wrong, right in forms.prepositions:
+                _el(lang_sec, "note", f"{PREPOSITION_PREFIX}{wrong}>{right}")
             _term(lang_sec, forms.canonical, PREFERRED)
             for form in forms.admitted:
                 _term(lang_sec, form, ADMITTED)

@@ -33,11 +33,14 @@ def _flow_list(items: tuple[str, ...]) -> str:
 
 
 def _forms_lines(lang: str, forms: Forms) -> list[str]:
-    lists = [(k, getattr(forms, k)) for k in FORM_LIST_KEYS if getattr(forms, k)]
+    lists = [(k, _flow_list(getattr(forms, k))) for k in (*FORM_LIST_KEYS, "protected") if getattr(forms, k)]
+    if forms.prepositions:
+        lists.append(("prepositions", "{" + ", ".join(f"{scalar(a)}: {scalar(b)}" for a, b in forms.prepositions)
+                      + "}"))
     if not lists:
         return [f"      {lang}: {{canonical: {scalar(forms.canonical)}}}"]
     out = [f"      {lang}:", f"        canonical: {scalar(forms.canonical)}"]
-    out += [f"        {key}: {_flow_list(items)}" for key, items in lists]
+    out += [f"        {key}: {value}" for key, value in lists]
     return out
 
 
