@@ -345,14 +345,15 @@ def run_child(kind: str, files: list[Path], mb: float, env: dict, extra: list[st
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def run_workers(files: list[Path], docs: list[Path], env: dict) -> dict:
-    """`retrans fix --workers N --model none` over ``docs`` through the CLI, when the option exists."""
+def run_workers(files: list[Path], docs: list[Path], env: dict, fuzzy: bool = False) -> dict:
+    """`retrans fix --workers N --model none` over ``docs`` through the CLI, when the option exists;
+    ``fuzzy``: with unseen-variant matching on (the CLI's default), else exact glossary forms only."""
     cli = [sys.executable, "-m", "retrans", "fix"]
     help_text = subprocess.run([*cli, "--help"], cwd=ROOT, env={**env, "COLUMNS": "200"},
                                capture_output=True, text=True).stdout
     if "--workers" not in help_text:
         return {"note": "n/a (no --workers)"}
-    extra = ["--no-fuzzy"] if "--no-fuzzy" in help_text else []
+    extra = ["--no-fuzzy"] if "--no-fuzzy" in help_text and not fuzzy else []
     nbytes = sum(p.stat().st_size for p in docs)
     out: dict = {"docs": len(docs), "mb": nbytes / 1e6, "fuzzy": not extra, "runs": {}}
     for n in (1, 2):
@@ -434,8 +435,10 @@ def main() -> int:
             results["model"] = run_child("model", big, args.mb, env, ["--lines", str(args.model_lines)], lock=True)
             results["model"]["entries"] = max(args.sizes)
         if not args.no_workers:
-            results["workers"] = run_workers(glossary_files(args.workers_entries), docs[:args.workers_docs], env)
-            results["workers"]["entries"] = args.workers_entries
+            for key, fuzzy in (("workers", False), ("workers_fuzzy", True)):
+                results[key] = run_workers(glossary_files(args.workers_entries), docs[:args.workers_docs], env,
+                                           fuzzy)
+                results[key]["entries"] = args.workers_entries
     out_file.write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(table(results))
     return 0
@@ -454,8 +457,9 @@ def table(results: dict) -> str:
                     f"{rt['repair_mb_s']:.1f} ({rt['repair_docs_s']:.0f}) | {r['speedup']:,.0f}x | {fuzzy} | "
                     f"{r['load_cold']['ready_s']:.1f} | {r['load_warm']['ready_s']:.2f} | {rt['peak_rss_mb']:.0f} |")
     out = "\n".join(rows)
-    w = results.get("workers")
-    if w:
+    for w in (results.get("workers"), results.get("workers_fuzzy")):
+        if not w:
+            continue
         if "note" in w:
             out += f"\n\nworkers: {w['note']}"
         else:
@@ -463,8 +467,11 @@ def table(results: dict) -> str:
                              + (f", {v['docs_per_cpu_s']:.1f} docs per CPU-s ({v['cpu_s']:.1f} CPU-s)"
                                 if v.get("docs_per_cpu_s") else "") if "mb_s" in v else f"{n}: {v}"
                              for n, v in w["runs"].items())
+            rs = w["runs"]
+            speedup = (f"; 2 workers: {rs[1]['secs'] / rs[2]['secs']:.2f}x" if all("secs" in rs.get(n, {})
+                                                                                for n in (1, 2)) else "")
             out += (f"\n\nworkers (CLI, {w['entries']:,} entries, {w['docs']} docs, {w['mb']:.1f} MB, "
-                    f"fuzzy {'on' if w['fuzzy'] else 'off'}): {runs}")
+                    f"fuzzy {'on' if w['fuzzy'] else 'off'}): {runs}{speedup}")
     m = results.get("model")
     if m:
         out += (f"\n\nmodel ({m['entries']:,} entries, {m['lines']} lines, {m['mb'] * 1e3:.0f} KB): "
