@@ -401,7 +401,8 @@ def cases_of(lang: str, phrase: str, kind: str, text: str, loose: bool = True) -
                  if any(f.casefold() == low for f in forms))
 
 
-# The cases a preposition governs, likeliest first (a name after one is never a nominative subject).
+# The cases a preposition governs, likeliest first (a name after one is never a nominative subject): the
+# order of case candidates here, and which cases a preposition rule applies in (retrans.prepositions).
 _G, _D, _A, _L, _I = "gent", "datv", "accs", "loct", "ablt"
 GOVERNS: dict[str, dict[str, tuple[str, ...]]] = {
     "cs": {"v": (_L, _A), "ve": (_L, _A), "z": (_G,), "ze": (_G,), "do": (_G,), "u": (_G,), "od": (_G,),

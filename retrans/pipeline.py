@@ -91,9 +91,8 @@ class Repairer:
         out: list[Span] = []
         for n, line in enumerate(lines, 1):
             spans = by_line.get(n, [])
-            if self.fuzzy is not None:
-                spans += self.fuzzy.find(line, n, taken=[(s.start, s.end) for s in spans])
-            if source_lines is not None and self.fuzzy is not None:
+            spans += self.fuzzy.find(line, n, taken=[(s.start, s.end) for s in spans])
+            if source_lines is not None:
                 missing = [eid for eid in self.source_evidence.attested(source_lines[n - 1])
                            if not any(s.entry_id == eid for s in spans) and not self._has_correct(eid, line)]
                 if missing:

@@ -12,7 +12,7 @@ decides, as for any other candidate:
 * before a wrong name ("на Украине" in Ukrainian text), :func:`with_prepositions` adds the
   phrase with the canonical form to the name's candidates.
 
-A rule applies only in the cases both prepositions govern (:data:`GOVERNS`): Russian
+A rule applies only in the cases both prepositions govern (:data:`retrans.inflect.GOVERNS`): Russian
 "с Украиной" (with Ukraine, instrumental) is not "из Украины" (from Ukraine, genitive).
 In the locative both prepositions can only place something, so a rule there is the
 standard's and the phrase is as suspect as a variant; in other cases the wrong-looking
@@ -26,32 +26,12 @@ import re
 from dataclasses import dataclass
 
 from .glossary import Entry, Forms
-from .inflect import backend, cases_of, phrase_forms
+from .inflect import GOVERNS, backend, cases_of, phrase_forms
 from .multilingual import MorphSpan
 from .records import MISTRANSLATION, VARIANT, Candidate, Span
 
 SOURCE = "preposition"  # Candidate.source of a candidate that changes the preposition too
 
-_ACC_LOC = frozenset({"accs", "loct"})
-_GEN = frozenset({"gent"})
-_GEN_INS = frozenset({"gent", "ablt"})
-_LOC_ACC_DAT = frozenset({"loct", "accs", "datv"})
-_ACC_INS = frozenset({"accs", "ablt"})
-# The cases each preposition governs (pymorphy3's tags, as retrans.inflect uses them for every language).
-GOVERNS: dict[str, dict[str, frozenset[str]]] = {
-    "ru": {"в": _ACC_LOC, "во": _ACC_LOC, "на": _ACC_LOC, "о": _ACC_LOC, "об": _ACC_LOC, "из": _GEN, "изо": _GEN,
-           "с": _GEN_INS, "со": _GEN_INS, "у": _GEN, "от": _GEN, "до": _GEN, "к": frozenset({"datv"}),
-           "по": _LOC_ACC_DAT, "под": _ACC_INS, "за": _ACC_INS, "через": frozenset({"accs"})},
-    "uk": {"в": _ACC_LOC, "у": _ACC_LOC, "на": _ACC_LOC, "о": _ACC_LOC, "об": _ACC_LOC,
-           "з": _GEN_INS | {"accs"}, "із": _GEN_INS | {"accs"}, "зі": _GEN_INS | {"accs"}, "до": _GEN,
-           "від": _GEN, "біля": _GEN, "по": _LOC_ACC_DAT, "під": _ACC_INS, "за": _ACC_INS,
-           "через": frozenset({"accs"})},
-    "cs": {"v": _ACC_LOC, "ve": _ACC_LOC, "na": _ACC_LOC, "o": _ACC_LOC, "po": _ACC_LOC, "do": _GEN, "z": _GEN,
-           "ze": _GEN, "u": _GEN, "od": _GEN, "k": frozenset({"datv"}), "ke": frozenset({"datv"}),
-           "s": frozenset({"ablt"}), "se": frozenset({"ablt"})},
-    "pl": {"w": _ACC_LOC, "we": _ACC_LOC, "na": _ACC_LOC, "o": _ACC_LOC, "po": _ACC_LOC, "do": _GEN, "od": _GEN,
-           "u": _GEN, "z": _GEN_INS, "ze": _GEN_INS, "ku": frozenset({"datv"})},
-}
 STRONG_CASES = frozenset({"loct"})  # cases in which a rule is the standard's, not a matter of sense
 
 _WORD_BEFORE = re.compile(r"(?:^|(?<=\W))(\w+)(\s+)$")
@@ -76,7 +56,7 @@ def _governed(lang: str, wrong: str, right: str) -> frozenset[str] | None:
     a, b = table.get(wrong.casefold()), table.get(right.split()[-1].casefold())
     if a is None or b is None:
         return None
-    return a & b
+    return frozenset(a) & frozenset(b)
 
 
 def phrases(lang: str, entry: Entry, forms: Forms) -> list[tuple[str, str]]:
