@@ -16,7 +16,7 @@ from retrans.pieces import PieceSet, ascii_view, pair_hashes, piece_hashes, word
 from retrans.pipeline import Repairer
 from retrans.rank import GlossaryRanker
 from retrans.scripts import may_mix, mixed_words
-from tests.test_glossary_cache import PlainMatcher
+from tests.test_glossary_cache import PlainMatcher, random_glossary
 
 
 def by_lines(matcher, lines: list[str]) -> list:
@@ -102,13 +102,7 @@ def test_random_documents_give_the_plain_algorithm_s_spans():
              "o'neil", "al-sham", "são", "paulo", "zürich", "x1", "b2b"]
     rng = random.Random(11)
     for trial in range(25):
-        entries = []
-        for k in range(14):
-            def form() -> str:
-                return " ".join(rng.choice(words) for _ in range(rng.randint(1, 3)))
-            forms = [tuple(form() for _ in range(rng.randint(0, n))) for n in (2, 1, 1)]
-            entries.append(Entry(f"e{k}", "other", "", {"en": Forms(form(), *forms)}))
-        glossary = Glossary(entries)
+        glossary = random_glossary(rng, words, 14)
         matcher, plain = Matcher(glossary, "en"), PlainMatcher(glossary, "en")
         filler = ["the", "said", "x-", "'s", "markets", "—", "é", "“", "”", ",", "Ω"]
         for _ in range(15):

@@ -55,18 +55,25 @@ def cache(tmp_path, monkeypatch):
     return tmp_path / "cache" / "glossaries"
 
 
+def random_glossary(rng: random.Random, words: list[str], size: int) -> Glossary:
+    """``size`` English entries whose forms (canonical, variants, admitted, mistranslations) are
+    one to three of ``words``: forms that contain, start or end one another."""
+    def form() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(1, 3)))
+
+    entries = []
+    for k in range(size):
+        forms = [tuple(form() for _ in range(rng.randint(0, n))) for n in (2, 1, 1)]
+        entries.append(Entry(f"e{k}", "other", "", {"en": Forms(form(), *forms)}))
+    return Glossary(entries)
+
+
 def test_overlapping_forms_give_the_plain_algorithm_s_spans():
     """Forms that contain, start or end other forms, checked on random lines made of their words."""
     words = ["mark", "rutte", "route", "new", "york", "city", "third", "sumy", "al", "sham", "bank", "west"]
     rng = random.Random(7)
     for trial in range(30):
-        entries = []
-        for k in range(12):
-            def form() -> str:
-                return " ".join(rng.choice(words) for _ in range(rng.randint(1, 3)))
-            forms = [tuple(form() for _ in range(rng.randint(0, n))) for n in (2, 1, 1)]
-            entries.append(Entry(f"e{k}", "other", "", {"en": Forms(form(), *forms)}))
-        glossary = Glossary(entries)
+        glossary = random_glossary(rng, words, 12)
         matcher, plain = Matcher(glossary, "en"), PlainMatcher(glossary, "en")
         # Another boundary rule (here the same one, wrapped) turns the word index off: automata scan every line.
         scanning = Matcher(glossary, "en", boundary=lambda text, s, e: at_word_boundaries(text, s, e))
