@@ -22,7 +22,8 @@ from typing import Any
 ENTRY_KINDS = ("person", "place", "org", "event", "other")
 ENTRY_KEYS = ("id", "kind", "note", "forms")
 FORM_LIST_KEYS = ("variants", "admitted", "mistranslations", "cues")
-# Extras that only the YAML and JSON formats carry (CSV and TBX have no place for them).
+# Language-specific extras: YAML, JSON, TBX (as notes) and the CSV table dialect carry them; the other CSV
+# dialects drop them.
 FORM_EXTRA_KEYS = ("protected", "prepositions")
 FORM_KEYS = ("canonical", *FORM_LIST_KEYS, *FORM_EXTRA_KEYS)
 

@@ -465,17 +465,17 @@ def inflect_like(lang: str, base: str, text: str, target: str, kind: str, before
     The order is the morphological evidence: the ranker charges each step down it.
     """
     governed = governed_cases(lang, before) if before else ()
-    if text.casefold() == base.casefold():
-        if not governed:
-            return [target]
+    undeclined = text.casefold() == base.casefold()
+    if undeclined and not governed:
+        return [target]
+    tforms = phrase_forms(lang, target, kind)
+    if undeclined:
         # a governed case the base form itself may be in first ("na Mykolaiv": an inanimate accusative)
         own = cases_of(lang, base, kind, text)
-        tforms = phrase_forms(lang, target, kind)
         out = [f for case in sorted(governed, key=lambda c: c not in own) for f in tforms.get(case, ())]
         return list(dict.fromkeys([*out, target]))
     transferred = _transfer(lang, base, text, target, kind)
     out = [transferred] if transferred else []
-    tforms = phrase_forms(lang, target, kind)
     cases = cases_of(lang, base, kind, text)
     key = _case_key(lang, base, kind, text)
     for case in sorted(cases, key=lambda c: (c not in governed, key(c))):
