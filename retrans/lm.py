@@ -154,11 +154,32 @@ def cache_problem(folder: Path, deep: bool | None = None) -> str | None:
 
 
 def ensure_cache(spec: ModelSpec, folder: Path, convert: Callable[[ModelSpec, Path], None] | None = None) -> bool:
-    """Convert the model into ``folder`` unless a trusted copy is there; return whether it converted."""
+    """Convert the model into ``folder`` unless a trusted copy is there; return whether it converted.
+
+    Conversion holds a lock file beside the folder, so processes starting together (``--workers N``
+    on a fresh machine) convert once: the others wait, then find the trusted copy.
+    """
     if cache_problem(folder) is None:
         return False
-    (convert or _convert)(spec, folder)
+    with _conversion_lock(folder):
+        if cache_problem(folder) is None:  # another process converted it while this one waited
+            return False
+        (convert or _convert)(spec, folder)
     return True
+
+
+@contextlib.contextmanager
+def _conversion_lock(folder: Path) -> Any:
+    """An exclusive advisory lock on ``.<folder name>.lock`` beside ``folder`` (none where flock is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f".{folder.name}.lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        yield
 
 
 def _convert(spec: ModelSpec, folder: Path) -> None:
