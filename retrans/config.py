@@ -51,6 +51,9 @@ class RankConfig:
     # Inflected languages (issue 9): the cost of each step down the morphological order of a span's case
     # forms (retrans.inflect.inflect_like), calibrated on corpora/dev/<lang> with benchmarks/multilingual.py.
     morph_step: float = 6.0
+    # A known variant that is not a word of the model's vocabulary ("Zelnski", not "Route"), with one rewrite and
+    # no evidence against it, is decided on the glossary's evidence without the model (see LMRanker).
+    clear_variants: bool = True
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -229,6 +229,7 @@ class CausalLMScorer:
         self.max_tokens = max_tokens
         self.left_tokens = left_tokens  # shared-prefix tokens kept before the first difference (None: all)
         self.right_tokens = right_tokens  # shared tokens scored after the last difference (None: all)
+        self._pieces: dict[str, int] = {}  # shared with windowed copies
 
     def windowed(self, left_tokens: int | None, right_tokens: int | None) -> CausalLMScorer:
         """This scorer (same model, no copy of the weights) with another scoring window."""
@@ -255,6 +256,13 @@ class CausalLMScorer:
         if self.left_tokens is not None and len(prefix) - 1 > self.left_tokens:
             prefix = prefix[:1] + (prefix[len(prefix) - self.left_tokens :] if self.left_tokens else [])
         return prefix, tails
+
+    def pieces(self, word: str) -> int:
+        """How many tokens ``word`` takes after a space: 1 when the vocabulary holds it whole."""
+        n = self._pieces.get(word)
+        if n is None:
+            n = self._pieces[word] = len(self.tokenizer(" " + word, add_special_tokens=False)["input_ids"])
+        return n
 
     def _ids(self, sentence: str) -> list[int]:
         return [self.start_id] + self.tokenizer(sentence, add_special_tokens=False)["input_ids"][: self.max_tokens]

@@ -16,6 +16,10 @@ order, so the model may overrule the morphology only by ``morph_step`` nats per 
 Outside English the names' own log-probability is taken off the model's term (see
 :func:`name_prior_free`).
 
+A known variant whose words the model's vocabulary does not hold whole ("Zelnski", not
+"Route") is decided on the evidence alone, without the model (:meth:`LMRanker.clear`):
+the model only ever agrees with such a fix, and the spans that need it are scored sooner.
+
 "Keep" scores 0. The best other candidate is applied only when its score reaches
 the margin for its kind (calibrated on ``corpora/dev``); otherwise the span is
 logged as a suggestion. Ties go to the higher score, then the earlier candidate
@@ -232,20 +236,46 @@ class LMRanker:
         return self.rank_many([(lines, proposals)])[0]
 
     def rank_many(self, docs: Sequence[tuple[Sequence[str], Sequence[Proposal]]]) -> list[list[Decision]]:
-        """:meth:`rank` for several documents; the model scores every document's first pass in one call."""
-        jobs = [self._jobs(lines, proposals) for lines, proposals in docs]
+        """:meth:`rank` for several documents; the model scores every document's first pass in one call.
+        Clear variants (:meth:`clear`) do not reach the model."""
+        statics, asked, jobs = [], [], []
+        for lines, proposals in docs:
+            evidence = _Evidence(lines, self.config)
+            ev = [evidence.static(p, lines[p.span.line - 1]) for p in proposals]
+            ask = [k for k, p in enumerate(proposals) if not self.clear(p, ev[k])]
+            statics.append(ev)
+            asked.append(ask)
+            jobs.append(self._jobs(lines, [proposals[k] for k in ask]))
         flat = [g for j in jobs for g in j]
         scores = self.scorer.score_groups(flat) if flat else []
         out, at = [], 0
-        for (lines, proposals), j in zip(docs, jobs):
-            out.append(self._rank(lines, proposals, _fold(proposals, scores[at : at + len(j)])))
+        for (lines, proposals), ev, ask, j in zip(docs, statics, asked, jobs):
+            deltas = [dict.fromkeys(range(len(p.candidates)), 0.0) for p in proposals]
+            for k, d in zip(ask, _fold([proposals[k] for k in ask], scores[at : at + len(j)])):
+                deltas[k] = d
             at += len(j)
+            clear = [True] * len(proposals)
+            for k in ask:
+                clear[k] = False
+            out.append(self._rank(lines, proposals, deltas, ev, clear))
         return out
 
-    def _rank(self, lines: Sequence[str], proposals: Sequence[Proposal],
-              deltas: list[dict[int, float]]) -> list[Decision]:
-        evidence = _Evidence(lines, self.config)
-        statics = [evidence.static(p, lines[p.span.line - 1]) for p in proposals]
+    def clear(self, p: Proposal, ev: dict[str, float]) -> bool:
+        """Whether ``p`` is decided on glossary evidence ``ev`` alone, without the model: a known variant of
+        an English-like target with one rewrite, no evidence against it, enough for the margin, and every
+        word of it outside the model's vocabulary as a whole word (a misspelt name such as "Zelnski", where
+        the model only ever agrees, not an ordinary word such as "Route", which "Route 66" needs kept)."""
+        pieces = getattr(self.scorer, "pieces", None)
+        if (not self.config.clear_variants or pieces is None or p.span.kind != VARIANT
+                or len(p.candidates) != 2 or name_prior_free(p.span)):
+            return False
+        if any(v < 0 for v in ev.values()) or sum(ev.values()) < self._margin(p):
+            return False
+        words = _WORD.findall(p.span.text)
+        return bool(words) and all(pieces(w) > 1 for w in words)
+
+    def _rank(self, lines: Sequence[str], proposals: Sequence[Proposal], deltas: list[dict[int, float]],
+              statics: list[dict[str, float]], clear: list[bool]) -> list[Decision]:
         # Pass 1: names fixed confidently on their own, with the sentence that shows the fix.
         confident: list[tuple[str, int, str]] = []  # (canonical, line, fixed sentence)
         for p, d, ev in zip(proposals, deltas, statics):
@@ -268,14 +298,17 @@ class LMRanker:
             for k, d in zip(redo, again):
                 deltas[k] = d
         decisions = []
-        for p, d, ev, ctx in zip(proposals, deltas, statics, contexts):
+        for p, d, ev, ctx, is_clear in zip(proposals, deltas, statics, contexts, clear):
             if ctx:
                 ev = {k: v for k, v in ev.items() if k != "doc"}  # the context carries that evidence now
             elif "doc" not in ev and not name_is_right(p.span) \
                     and any(_contains_name(p.forms.canonical, c) for c, _, _ in confident):
                 ev = {**ev, "doc": self.config.doc_bonus}
             scores = {i: v + _rewrite_cost(p.candidates[i], self.config) for i, v in d.items()}
-            decisions.append(_decide(p, scores, ev, self._margin(p), d, self.config))
+            decision = _decide(p, scores, ev, self._margin(p), d, self.config)
+            if is_clear:
+                decision.evidence["clear"] = 0.0  # the log shows it was decided without the model
+            decisions.append(decision)
         return decisions
 
     def _context(self, p: Proposal, confident: list[tuple[str, int, str]]) -> str:

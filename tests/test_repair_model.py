@@ -92,3 +92,24 @@ def test_document_context_decides_an_ambiguous_mistranslation(lm_repairer):
     fixed = lm_repairer.repair(doc).text.split("\n")
     assert fixed[0] == "Russian missiles struck the city of Sumy in Ukraine on Sunday."
     assert fixed[1] == "Washington refused to condemn the attack on Sumy."
+
+
+def test_clear_variants_skip_the_model_and_ordinary_words_do_not(lm_repairer, monkeypatch):
+    """A misspelt name ("Zelnski") is fixed on glossary evidence alone; a variant that is an ordinary word
+    ("Route") still goes to the model, which keeps "Route 66" and fixes "Mark Route"."""
+    scorer = lm_repairer.ranker.scorer
+    asked: list[str] = []
+    real = scorer.score_groups
+
+    def spy(groups):
+        asked.extend(s for g in groups for s in g)
+        return real(groups)
+
+    monkeypatch.setattr(scorer, "score_groups", spy)
+    result = lm_repairer.repair("Zelnski met Mark Route.\nTake Route 66 to the coast.", "doc")
+    assert result.text == "Zelensky met Mark Rutte.\nTake Route 66 to the coast."
+    by_original = {e.original: e for e in result.edits}
+    assert "clear" in by_original["Zelnski"].evidence and by_original["Zelnski"].lm_delta == 0
+    assert "clear" not in by_original["Mark Route"].evidence
+    assert not any("Zelensky" in s for s in asked)  # the clear span's candidates never reached the model
+    assert any("Rutte" in s for s in asked) and any("Rutte 66" in s for s in asked)
