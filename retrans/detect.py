@@ -28,15 +28,16 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import accumulate
 from typing import NamedTuple
 
 import ahocorasick
+import numpy as np
 
 from .glossary import Glossary
 from .multilingual import LanguageRules
-from .pieces import PieceSet, ascii_key, ascii_view, pair_hashes, piece_hashes
+from .pieces import PieceSet, ascii_view, piece_hashes
 from .records import MISTRANSLATION, VARIANT, Span
 from .scripts import may_mix
 
@@ -240,20 +241,8 @@ def _automaton(keys: list[str], patterns: list[int]) -> ahocorasick.Automaton:
 # İ lower-cases to two characters (fold keeps it), Σ by its context, the Kelvin sign to an ASCII "k":
 # a document with one of them is matched line by line, on its folded lines.
 _ODD = ("\u0130", "\u03a3", "\u212a")
-_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 Hit = tuple[int, int, int]  # start, end, pattern number
 CHUNK = 1 << 20  # characters of a document matched at once (numpy takes about 40 bytes a character)
-
-
-def _key_view(key: str) -> tuple[bytes, int, int, bool, bool, bool]:
-    """How to find ``key`` in a document's :func:`~retrans.pieces.ascii_view`: what to look for there,
-    the offset from where it is found to where the key starts in the document, the key's length,
-    whether a find is a hit without comparing the text (a key of ASCII letters and digits only), and
-    whether its first and last characters are ASCII letters or digits. Such an end must be a word
-    boundary, so a space (in the view) stands beyond it."""
-    left, right = key[0] in _ASCII_WORD, key[-1] in _ASCII_WORD
-    exact = all(c in _ASCII_WORD for c in key)
-    return b" " * left + ascii_key(key) + b" " * right, left - 1, len(key), exact, left, right
 
 
 class Matcher:
@@ -295,7 +284,7 @@ class Matcher:
             self._pieces = PieceSet([*self._suspect_index, *self._protected_index], compiled.anchor_hashes)
             self._lists = [*self._suspect_index.values(), *self._protected_index.values()]
             self._split = len(self._suspect_index)
-            self._views: dict[int, tuple[bytes, int, int, bool, bool, bool]] = {}
+            self._filed: dict[int, list[tuple[int, int, int, str]]] = {}  # anchor -> _places_of(anchor)
 
     def _hits(self, automaton: ahocorasick.Automaton, text: str, folded: str) -> list[Hit]:
         """Word-bounded hits (start, end, pattern number) of ``automaton`` in ``text``."""
@@ -348,57 +337,50 @@ class Matcher:
             hits += self._hits(self._protected, text, folded)
         return hits
 
-    def _scan(self, patterns: list[int], view: bytes, doc: str) -> list[Hit]:
-        """Word-bounded hits of ``patterns`` in ``doc`` (``view``: its :func:`~retrans.pieces.ascii_view`)."""
-        keys, views, word = self.table.keys, self._views, _is_word_char
-        last = len(doc)
-        hits = []
-        for i in patterns:
-            how = views.get(i)
-            if how is None:
-                how = views[i] = _key_view(keys[i])  # type: ignore[index]
-            pattern, shift, n, exact, left, right = how
-            p = view.find(pattern)
-            while p >= 0:
-                s = p + shift
-                e = s + n
-                p = view.find(pattern, p + 1)
-                if not exact and doc[s:e].lower() != keys[i]:  # type: ignore[index]
-                    continue
-                # at_word_boundaries; beside an end that is an ASCII letter or digit the view has a space,
-                # so only a non-ASCII character there can be a word character.
-                if s > 0:
-                    c = doc[s - 1]
-                    if (not left or c >= "\x80") and word(c) and word(doc[s]):
-                        continue
-                if e < last:
-                    c = doc[e]
-                    if (not right or c >= "\x80") and word(c) and word(doc[e - 1]):
-                        continue
-                hits.append((s, e, i))
-        return hits
+    def _places_of(self, anchor: int) -> list[tuple[int, int, int, str]]:
+        """``(pattern, offset, length, key)`` of each pattern filed under ``anchor`` and each place of the
+        anchor among its key's pieces (``offset``: from the start of the key to the anchor's first piece)."""
+        words = self._pieces.words[anchor].split(" ")
+        out = []
+        for i in self._lists[anchor]:
+            key = self.table.keys[i]  # type: ignore[index]
+            pieces = list(_ASCII_TOKEN.finditer(key))
+            for k in range(len(pieces) - len(words) + 1):
+                if all(pieces[k + j].group() == w for j, w in enumerate(words)):
+                    out.append((i, pieces[k].start(), len(key), key))
+        return out
 
-    def _doc_hits(self, doc: str) -> list[Hit]:
-        """Hits of a whole document (lines joined by ``\\n``, none with an :data:`_ODD` character):
-        the suspect ones, and when there are some, the protected ones."""
-        view = ascii_view(doc)
-        hashes = piece_hashes(view)[1]
-        lists, split = self._lists, self._split
-        anchors = self._pieces.found(hashes, pair_hashes(hashes))
-        hits = self._scan([i for a in anchors if a < split for i in lists[a]], view, doc)
-        folded = words = None
-        if self._suspect_wide and not doc.isascii():
-            folded = doc.lower()
-            words = set(_TOKEN.findall(folded))
-            hits += self._lookup(self._suspect_wide, words, doc, folded)
-        if hits:
-            hits += self._scan([i for a in anchors if a >= split for i in lists[a]], view, doc)
-            if self._protected_wide and not doc.isascii():
-                if folded is None or words is None:
-                    folded = doc.lower()
-                    words = set(_TOKEN.findall(folded))
-                hits += self._lookup(self._protected_wide, words, doc, folded)
-        return hits
+    def _anchored(self, anchors: list[int], places: list[int], rows: list[int], text: str, starts: list[int],
+                  by_line: dict[int, list[Hit]]) -> None:
+        """File in ``by_line`` the word-bounded hits, in lines of ``text`` (lines joined by newlines, from
+        ``starts``, none with an :data:`_ODD` character), of the patterns filed under ASCII ``anchors``
+        found at view offsets ``places`` in lines ``rows``. Where an anchor sits, each pattern filed
+        under it may hit with the anchor at its place in the pattern's key: the key is compared there."""
+        filed, word = self._filed, _is_word_char
+        for a, p, g in zip(anchors, places, rows):
+            targets = filed.get(a)
+            if targets is None:
+                targets = filed[a] = self._places_of(a)
+            lo, hi = starts[g], starts[g + 1] - 1
+            for i, offset, n, key in targets:
+                s = p - 1 - offset  # (the view starts with a space)
+                e = s + n
+                if s < lo or e > hi or text[s:e].lower() != key:
+                    continue
+                # at_word_boundaries (an ASCII character is a word character when it is a letter or digit)
+                if s > 0:
+                    c = text[s - 1]
+                    if (c.isalnum() or c >= "\x80" and word(c)) and word(text[s]):
+                        continue
+                if e < len(text):
+                    c = text[e]
+                    if (c.isalnum() or c >= "\x80" and word(c)) and word(text[e - 1]):
+                        continue
+                found = by_line.get(g)
+                if found is None:
+                    by_line[g] = [(s - lo, e - lo, i)]
+                else:
+                    found.append((s - lo, e - lo, i))
 
     def find(self, text: str, line: int = 1) -> list[Span]:
         """Suspect spans of ``text`` (one line), sorted by start; longest match wins."""
@@ -419,46 +401,104 @@ class Matcher:
             if size > CHUNK:  # one long line
                 out += self.find(lines[first], first + 1)
             else:
-                out += self._find_chunk(lines[first:last], first)
+                run = lines[first:last]
+                text = "\n".join(run)
+                out += self._by_lines(run, first) if _odd(text) else self._find_joined([run], [text], [first])[0]
             first = last
         return out
 
-    def _find_chunk(self, lines: list[str], before: int) -> list[Span]:
-        """:meth:`find_lines` of ``lines``, numbered from ``before + 1``."""
-        doc = "\n".join(lines)
-        if _ODD[0] in doc or _ODD[1] in doc or _ODD[2] in doc:
-            return [s for n, text in enumerate(lines, before + 1) for s in self.find(text, n)]
-        hits = self._doc_hits(doc) if self._has_suspect else []
-        by_line: dict[int, list[Hit]] = {}
-        if hits:
-            starts = [0, *accumulate(len(text) + 1 for text in lines)]
-            kinds = self.table.kinds
-            suspect_lines = set()
-            for s, e, i in hits:
-                n = bisect_right(starts, s) - 1
-                base = starts[n]
-                if e - base <= len(lines[n]):  # not across a line end
-                    found = by_line.get(n)
-                    if found is None:
-                        by_line[n] = [(s - base, e - base, i)]
-                    else:
-                        found.append((s - base, e - base, i))
-                    if kinds[i]:
-                        suspect_lines.add(n)
-            by_line = {n: by_line[n] for n in suspect_lines}  # protected hits alone make no span
+    def find_documents(self, docs: Sequence[list[str]]) -> list[list[Span]]:
+        """:meth:`find_lines` of each document (its lines), from one pass over many of them at once:
+        documents up to :data:`CHUNK` characters long are joined by newlines into runs of about
+        that length, so the fixed cost of a pass is shared."""
+        out: list[list[Span]] = [[] for _ in docs]
+        if self._suspect_index is None:
+            return [self.find_lines(lines) for lines in docs]
+        batch: list[int] = []
+        texts: list[str] = []
+        size = 0
+        for k, lines in enumerate(docs):
+            if not lines:
+                continue
+            text = "\n".join(lines)
+            if len(text) >= CHUNK or _odd(text):
+                out[k] = self.find_lines(lines)
+                continue
+            if size + len(text) >= CHUNK:
+                self._find_batch(docs, batch, texts, out)
+                batch, texts, size = [], [], 0
+            batch.append(k)
+            texts.append(text)
+            size += len(text) + 1
+        self._find_batch(docs, batch, texts, out)
+        return out
+
+    def _find_batch(self, docs: Sequence[list[str]], batch: list[int], texts: list[str],
+                    out: list[list[Span]]) -> None:
+        """Fill ``out[k]`` for each document ``k`` of ``batch`` (``texts``: their lines joined)."""
+        if batch:
+            for k, spans in zip(batch, self._find_joined([docs[k] for k in batch], texts, [0] * len(batch))):
+                out[k] = spans
+
+    def _by_lines(self, lines: list[str], before: int) -> list[Span]:
+        return [s for n, text in enumerate(lines, before + 1) for s in self.find(text, n)]
+
+    def _find_joined(self, docs: list[list[str]], texts: list[str], befores: list[int]) -> list[list[Span]]:
+        """The spans of each of ``docs`` (lists of lines, numbered from ``befores[k] + 1``; ``texts``:
+        each one's lines joined by newlines, none with an :data:`_ODD` character) from one pass over
+        them all, joined by newlines (a hit across a newline does not count)."""
+        lines = [t for d in docs for t in d]
+        text = "\n".join(texts)
+        starts = [0, *accumulate(len(t) + 1 for t in lines)]  # of each line in ``text``
+        firsts = [0, *accumulate(map(len, docs))]  # each document's first line, in ``lines``
+        by_line: dict[int, list[Hit]] = {}  # hits by line, offsets in the line
+        protected: list[Hit] = []
+        plain = text.isascii()
+        if self._has_suspect:
+            anchors, places = self._pieces.where(*piece_hashes(ascii_view(text)))
+            rows = np.searchsorted(np.array(starts), places - 1, "right") - 1
+            suspect = anchors < self._split
+            self._anchored(anchors[suspect].tolist(), places[suspect].tolist(), rows[suspect].tolist(),
+                           text, starts, by_line)
+            if not plain and (self._suspect_wide or self._protected_wide):
+                for k, doc in enumerate(texts):
+                    if not doc.isascii():
+                        self._wide(doc, starts[firsts[k]], firsts[k], firsts[k + 1], starts, lines, by_line,
+                                   protected)
+            if by_line:  # protected hits alone make no span
+                only = np.isin(rows, list(by_line)) & ~suspect
+                suspect_lines = set(by_line)
+                _file(protected, starts, lines, by_line, suspect_lines)
+                self._anchored(anchors[only].tolist(), places[only].tolist(), rows[only].tolist(),
+                               text, starts, by_line)
         # Mixed-script words need a Cyrillic or Greek letter; other languages' spans need their case.
         rules = self.rules
-        mixed = rules is not None and may_mix(doc)
-        out: list[Span] = []
-        if not mixed:
-            for n in sorted(by_line):
-                out += self._spans(lines[n], before + n + 1, by_line[n], rules is not None and rules.wrap)
-            return out
-        for n, text in enumerate(lines):
-            found = by_line.get(n)
-            if found or not text.isascii():
-                out += self._spans(text, before + n + 1, found or [], True)
+        refine = rules is not None and rules.wrap
+        mixed = set() if plain or rules is None else {k for k, doc in enumerate(texts) if may_mix(doc)}
+        out: list[list[Span]] = [[] for _ in docs]
+        for g in sorted(by_line):
+            k = bisect_right(firsts, g) - 1
+            if k not in mixed:
+                out[k] += self._spans(lines[g], befores[k] + g - firsts[k] + 1, by_line[g], refine)
+        for k in sorted(mixed):
+            for g in range(firsts[k], firsts[k + 1]):
+                found = by_line.get(g)
+                if found or not lines[g].isascii():
+                    out[k] += self._spans(lines[g], befores[k] + g - firsts[k] + 1, found or [], True)
         return out
+
+    def _wide(self, doc: str, base: int, first: int, last: int, starts: list[int], lines: list[str],
+              by_line: dict[int, list[Hit]], protected: list[Hit]) -> None:
+        """File the hits of the patterns filed under non-ASCII words in ``doc`` (lines ``first`` to
+        ``last`` of the joined text, from ``base``): suspect ones in ``by_line``, and when the document
+        has some, protected ones in ``protected``."""
+        folded = doc.lower()
+        words = set(_TOKEN.findall(folded))
+        hits = self._lookup(self._suspect_wide, words, doc, folded) if self._suspect_wide else []
+        _file([(s + base, e + base, i) for s, e, i in hits], starts, lines, by_line)
+        if self._protected_wide and any(g in by_line for g in range(first, last)):
+            protected += [(s + base, e + base, i) for s, e, i in
+                          self._lookup(self._protected_wide, words, doc, folded)]
 
     def _spans(self, text: str, line: int, hits: list[Hit], refine: bool) -> list[Span]:
         """The spans of ``hits`` in ``text``: longest first, suspect ones only; with ``refine``, through
@@ -480,6 +520,26 @@ class Matcher:
             self._key_index = {k: i for i, k in enumerate(self.table.keys or ())}
         i = self._key_index.get(fold(text))
         return None if i is None else (self.table.forms[i], self.table.entry_ids[i], _KINDS[self.table.kinds[i]])
+
+
+def _odd(text: str) -> bool:
+    return _ODD[0] in text or _ODD[1] in text or _ODD[2] in text
+
+
+def _file(hits: list[Hit], starts: list[int], lines: list[str], by_line: dict[int, list[Hit]],
+          only: set[int] | None = None) -> None:
+    """Add each of ``hits`` (offsets into lines joined by newlines, starting at ``starts``) to its line's
+    list in ``by_line``, with offsets into the line; not one across a line end, nor (with ``only``) one
+    of a line not in ``only``."""
+    for s, e, i in hits:
+        n = bisect_right(starts, s) - 1
+        base = starts[n]
+        if e - base <= len(lines[n]) and (only is None or n in only):
+            found = by_line.get(n)
+            if found is None:
+                by_line[n] = [(s - base, e - base, i)]
+            else:
+                found.append((s - base, e - base, i))
 
 
 def select_longest(hits: list[tuple[int, int, int]], kinds: bytes) -> list[tuple[int, int, int]]:

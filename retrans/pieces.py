@@ -135,6 +135,12 @@ class PieceSet:
         flags = np.zeros(1 << (64 - int(_SHIFT)), bool)
         flags[own >> _SHIFT] = True
         self._bitmap = np.packbits(flags, bitorder="little").view("<u8").astype(_U64)  # bit i of word i // 64
+        # For where(): the distinct hashes sorted, with the word of each, whether it is a pair of words
+        # and whether other words share its hash.
+        self._sorted, first = np.unique(own, return_index=True)
+        self._word = first.astype(np.intp)
+        self._pair = np.array([" " in w for w in words], bool)
+        self._shared = np.array([h in self._more for h in self._sorted.tolist()], bool) if self._more else None
 
     def found(self, hashes: np.ndarray, pairs: np.ndarray) -> list[int]:
         """Indexes into ``words`` of the words that may be among a document's pieces (``hashes``, from
@@ -154,3 +160,34 @@ class PieceSet:
                 if more and h in more:
                     out += more[h]
         return out
+
+    def where(self, starts: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(words, places)``: each piece of a document (``starts`` and ``hashes``, from :func:`piece_hashes`)
+        that may be one of the single words and each pair of consecutive pieces that may be one of the
+        pairs, as the index of the word in ``words`` and the start of its (first) piece in the view. A
+        hash collision can add one that is not there; each place of a word comes once."""
+        n = len(hashes)
+        if not self._lookup or not n:
+            return np.zeros(0, np.intp), np.zeros(0, np.intp)
+        both = np.concatenate((hashes, pair_hashes(hashes)))
+        top = both >> _SHIFT
+        at = np.flatnonzero((self._bitmap[top >> _U64(6)] >> (top & _U64(63))) & _U64(1))
+        maybe = both[at]
+        j = np.searchsorted(self._sorted, maybe)
+        j[j == len(self._sorted)] = 0
+        ok = self._sorted[j] == maybe
+        at, j = at[ok], j[ok]
+        word = self._word[j]
+        pair = at >= n
+        places = starts[np.where(pair, at - n, at)]
+        mine = self._pair[word] == pair
+        if self._shared is None:
+            return word[mine], places[mine]
+        shared = self._shared[j]
+        words, out = word[mine & ~shared].tolist(), places[mine & ~shared].tolist()
+        for h, is_pair, place in zip(both[at[shared]].tolist(), pair[shared].tolist(), places[shared].tolist()):
+            for i in (self._lookup[h], *self._more[h]):
+                if self._pair[i] == is_pair:
+                    words.append(i)
+                    out.append(place)
+        return np.array(words, np.intp), np.array(out, np.intp)

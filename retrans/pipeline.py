@@ -79,10 +79,13 @@ class Repairer:
         return RunSignature(__version__, self.glossary.digest[:12], self.ranker.name, self.config.lang,
                             f"{rank.margin_variant:g}/{rank.margin_mistranslation:g}")
 
-    def detect(self, lines: list[str], source_lines: list[str] | None = None) -> list[Span]:
-        """Exact spans, then fuzzy spans where no exact span is, then (with source lines) names the
-        source line attests that the target line lacks, looked for with a lower similarity threshold."""
-        exact = self.matcher.find_lines(lines)
+    def detect(self, lines: list[str], source_lines: list[str] | None = None,
+               exact: list[Span] | None = None) -> list[Span]:
+        """Exact spans (``exact``: already found by the matcher), then fuzzy spans where no exact span
+        is, then (with source lines) names the source line attests that the target line lacks, looked
+        for with a lower similarity threshold."""
+        if exact is None:
+            exact = self.matcher.find_lines(lines)
         if self.fuzzy is None:  # (source lines only steer fuzzy matching)
             return sorted(exact, key=lambda s: (s.line, s.start, -s.end))
         by_line: dict[int, list[Span]] = {}
@@ -100,6 +103,14 @@ class Repairer:
                                              threshold=self.config.source_threshold, kind=SOURCE)
             out.extend(sorted(spans, key=lambda s: (s.start, -s.end)))
         return out
+
+    def detect_many(self, docs: Sequence[list[str]], sources: Sequence[list[str] | None] | None = None
+                    ) -> list[list[Span]]:
+        """:meth:`detect` of each document (its lines, and its source lines if any), with the exact
+        matching of all of them done in few passes (:meth:`Matcher.find_documents`)."""
+        sources = sources or [None] * len(docs)
+        return [self.detect(lines, source, exact)
+                for lines, source, exact in zip(docs, sources, self.matcher.find_documents(docs))]
 
     def _has_correct(self, entry_id: str, line: str) -> bool:
         forms = self.glossary[entry_id].forms.get(self.config.lang)
@@ -132,7 +143,7 @@ class Repairer:
     def repair_many(self, docs: Sequence[tuple[str, str, str | None]]) -> list[DocumentResult]:
         """:meth:`repair` for several ``(text, doc id, source)`` documents, with the model's
         first-pass scoring batched across all of them (when the ranker can: ``rank_many``)."""
-        prepared = [self._prepare(text, doc, source) for text, doc, source in docs]
+        prepared = self.prepare_many(docs)
         rank_many = getattr(self.ranker, "rank_many", None)
         if rank_many is not None:
             busy = [k for k, (_, proposals) in enumerate(prepared) if proposals]
@@ -142,14 +153,26 @@ class Repairer:
                       if proposals}
         return [self._finish(text, doc, ranked.get(k, [])) for k, (text, doc, _) in enumerate(docs)]
 
+    def prepare_many(self, docs: Sequence[tuple[str, str, str | None]]) -> list[tuple[list[str], list[Proposal]]]:
+        """Detection and candidates of each ``(text, doc id, source)`` document: its lines and proposals,
+        as :meth:`repair` ranks them (the exact matching of all of them batched: :meth:`detect_many`)."""
+        split = [self._split(text, doc, source) for text, doc, source in docs]
+        found = self.detect_many([lines for lines, _ in split], [source for _, source in split])
+        return [(lines, self.propose(lines, spans, source)) for (lines, source), spans in zip(split, found)]
+
     def _prepare(self, text: str, doc: str, source: str | None) -> tuple[list[str], list[Proposal]]:
+        lines, source_lines = self._split(text, doc, source)
+        return lines, self.propose(lines, self.detect(lines, source_lines), source_lines)
+
+    @staticmethod
+    def _split(text: str, doc: str, source: str | None) -> tuple[list[str], list[str] | None]:
         lines = text.split("\n")
         source_lines = None
         if source is not None:
             source_lines = source.split("\n")
             if len(source_lines) != len(lines):
                 raise ValueError(f"{doc}: the source has {len(source_lines)} line(s), the text {len(lines)}")
-        return lines, self.propose(lines, self.detect(lines, source_lines), source_lines)
+        return lines, source_lines
 
     def _finish(self, text: str, doc: str, decisions: Sequence[Decision]) -> DocumentResult:
         edits = [Edit(doc, d.span.line, d.best.start, d.best.end, d.best.original, d.best.replacement,
