@@ -474,7 +474,8 @@ class Matcher:
         # Mixed-script words need a Cyrillic or Greek letter; other languages' spans need their case.
         rules = self.rules
         refine = rules is not None and rules.wrap
-        mixed = set() if plain or rules is None else {k for k, doc in enumerate(texts) if may_mix(doc)}
+        mixed = (set() if plain or rules is None or not may_mix(text)
+                 else {k for k, doc in enumerate(texts) if may_mix(doc)})
         out: list[list[Span]] = [[] for _ in docs]
         for g in sorted(by_line):
             k = bisect_right(firsts, g) - 1
@@ -544,6 +545,9 @@ def _file(hits: list[Hit], starts: list[int], lines: list[str], by_line: dict[in
 
 def select_longest(hits: list[tuple[int, int, int]], kinds: bytes) -> list[tuple[int, int, int]]:
     """Keep non-overlapping hits (start, end, pattern), longest first, then leftmost, then by kind priority."""
+    order = sorted(hits)
+    if all(a[1] <= b[0] for a, b in zip(order, order[1:])):  # none overlaps another: all are kept
+        return order
     order = sorted(hits, key=lambda h: (h[0] - h[1], h[0], kinds[h[2]]))
     taken: list[tuple[int, int, int]] = []
     occupied: list[tuple[int, int]] = []

@@ -75,29 +75,35 @@ def match_case(original: str, replacement: str) -> str:
     return replacement
 
 
+@functools.lru_cache(maxsize=65536)
+def _target(text: str, form: str, canonical: str, kind: str) -> str:
+    """The canonical rewrite of ``text`` (matched as ``form``), remembered: a document repeats its names."""
+    return match_case(text, _aligned(form, canonical, kind))
+
+
 def propose(span: Span, line: str, entry: Entry, forms: Forms) -> list[Candidate]:
     """Candidates for ``span`` in ``line``: keep first, then rewrites, without duplicates."""
     if isinstance(span, MorphSpan):  # an inflecting language, or a mixed-script word
         return propose_morph(span, line, entry, forms)
-    target = match_case(span.text, _aligned(span.form, forms.canonical, entry.kind))
-    if span.kind != MISTRANSLATION:  # keep and the canonical form: what add() below gives
-        keep = Candidate(span, span.start, span.end, line[span.start:span.end], span.text, "keep")
-        if target == span.text:
-            return [keep]
-        return [keep, Candidate(span, span.start, span.end, keep.original, target, "canonical")]
-    out: list[Candidate] = []
-    seen: set[tuple[int, int, str]] = set()
+    text, start, end = span.text, span.start, span.end
+    target = _target(text, span.form, forms.canonical, entry.kind)
+    keep = Candidate(span, start, end, line[start:end], text, "keep")
+    out = [keep] if target == text else [keep, Candidate(span, start, end, keep.original, target, "canonical")]
+    if span.kind != MISTRANSLATION:
+        return out
+    return _rewrites(span, line, entry, target, out)
+
+
+def _rewrites(span: Span, line: str, entry: Entry, target: str, out: list[Candidate]) -> list[Candidate]:
+    """``out`` (keep, and the canonical form unless it is the span's text) and the rewrites a
+    mistranslation's grammar needs, without duplicates."""
+    seen = {(span.start, span.end, span.text), (span.start, span.end, target)}
 
     def add(start: int, end: int, replacement: str, source: str) -> None:
         key = (start, end, replacement)
         if key not in seen and start <= span.start and end >= span.end:
             seen.add(key)
             out.append(Candidate(span, start, end, line[start:end], replacement, source))
-
-    add(span.start, span.end, span.text, "keep")
-    add(span.start, span.end, target, "canonical")
-    if span.kind != MISTRANSLATION:
-        return out
 
     start, end = span.start, span.end
     quoted = (start > 0 and end < len(line) and line[start - 1] in QUOTE_PAIRS
