@@ -37,6 +37,15 @@ def _det_from(line: str, start: int) -> int:
     return max(0, i - _DET_MAX)
 
 
+def _possessive_from(line: str, start: int) -> int:
+    """Where to start looking for a possessive that ends, with whitespace, at ``start``: the same match as
+    from 0 (it holds no space and ends before that whitespace), found without scanning the whole line."""
+    i = start
+    while i > 0 and line[i - 1].isspace():
+        i -= 1
+    return line.rfind(" ", 0, i) + 1
+
+
 def align_canonical(form: str, canonical: str, kind: str = "person") -> str:
     """The part of ``canonical`` that ``form`` renders.
 
@@ -120,7 +129,8 @@ def _rewrites(span: Span, line: str, entry: Entry, target: str, out: list[Candid
             the = "The" if word[0].isupper() else "the"
             add(det_start, end, f"{the}{det.group(2)}{target}", "definite")
     else:
-        det = _POSSESSIVE_RE.search(line, 0, start)  # "Ukraine's third city" -> "Ukraine's city of Sumy"
+        # "Ukraine's third city" -> "Ukraine's city of Sumy"
+        det = _POSSESSIVE_RE.search(line, _possessive_from(line, start), start)
         det_start = det.start(1) if det else -1
     noun = _NOUN_RE.match(line[end:]) if entry.kind == "place" and det else None
     if det and noun:
