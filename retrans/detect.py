@@ -242,6 +242,7 @@ def _automaton(keys: list[str], patterns: list[int]) -> ahocorasick.Automaton:
 # a document with one of them is matched line by line, on its folded lines.
 _ODD = ("\u0130", "\u03a3", "\u212a")
 Hit = tuple[int, int, int]  # start, end, pattern number
+_ONE = 1
 CHUNK = 1 << 20  # characters of a document matched at once (numpy takes about 40 bytes a character)
 
 
@@ -407,30 +408,30 @@ class Matcher:
             first = last
         return out
 
-    def find_documents(self, docs: Sequence[list[str]]) -> list[list[Span]]:
-        """:meth:`find_lines` of each document (its lines), from one pass over many of them at once:
-        documents up to :data:`CHUNK` characters long are joined by newlines into runs of about
-        that length, so the fixed cost of a pass is shared."""
+    def find_documents(self, docs: Sequence[list[str]], texts: Sequence[str] | None = None) -> list[list[Span]]:
+        """:meth:`find_lines` of each document (its lines; ``texts``: each one's lines joined by newlines,
+        if at hand), from one pass over many of them at once: documents up to :data:`CHUNK` characters
+        long are joined by newlines into runs of about that length, so the fixed cost of a pass is shared."""
         out: list[list[Span]] = [[] for _ in docs]
         if self._suspect_index is None:
             return [self.find_lines(lines) for lines in docs]
         batch: list[int] = []
-        texts: list[str] = []
+        joined: list[str] = []
         size = 0
         for k, lines in enumerate(docs):
             if not lines:
                 continue
-            text = "\n".join(lines)
+            text = "\n".join(lines) if texts is None else texts[k]
             if len(text) >= CHUNK or _odd(text):
                 out[k] = self.find_lines(lines)
                 continue
             if size + len(text) >= CHUNK:
-                self._find_batch(docs, batch, texts, out)
-                batch, texts, size = [], [], 0
+                self._find_batch(docs, batch, joined, out)
+                batch, joined, size = [], [], 0
             batch.append(k)
-            texts.append(text)
+            joined.append(text)
             size += len(text) + 1
-        self._find_batch(docs, batch, texts, out)
+        self._find_batch(docs, batch, joined, out)
         return out
 
     def _find_batch(self, docs: Sequence[list[str]], batch: list[int], texts: list[str],
@@ -449,7 +450,7 @@ class Matcher:
         them all, joined by newlines (a hit across a newline does not count)."""
         lines = [t for d in docs for t in d]
         text = "\n".join(texts)
-        starts = [0, *accumulate(len(t) + 1 for t in lines)]  # of each line in ``text``
+        starts = [0, *accumulate(map(_ONE.__add__, map(len, lines)))]  # of each line in ``text``
         firsts = [0, *accumulate(map(len, docs))]  # each document's first line, in ``lines``
         by_line: dict[int, list[Hit]] = {}  # hits by line, offsets in the line
         protected: list[Hit] = []
@@ -466,7 +467,9 @@ class Matcher:
                         self._wide(doc, starts[firsts[k]], firsts[k], firsts[k + 1], starts, lines, by_line,
                                    protected)
             if by_line:  # protected hits alone make no span
-                only = np.isin(rows, list(by_line)) & ~suspect
+                busy = np.zeros(len(lines), bool)
+                busy[list(by_line)] = True
+                only = busy[rows] & ~suspect
                 suspect_lines = set(by_line)
                 _file(protected, starts, lines, by_line, suspect_lines)
                 self._anchored(anchors[only].tolist(), places[only].tolist(), rows[only].tolist(),
@@ -508,9 +511,9 @@ class Matcher:
         if not hits and (rules is None or text.isascii()):
             return []  # an ASCII line has no mixed-script word either
         t = self.table
-        chosen = select_longest(hits, t.kinds) if len(hits) > 1 else hits
-        spans = [Span(line, s, e, text[s:e], t.entry_ids[i], _KINDS[t.kinds[i]], t.forms[i])
-                 for s, e, i in chosen if t.kinds[i]]
+        kinds, ids, forms = t.kinds, t.entry_ids, t.forms
+        chosen = select_longest(hits, kinds) if len(hits) > 1 else hits
+        spans = [Span(line, s, e, text[s:e], ids[i], _KINDS[kinds[i]], forms[i]) for s, e, i in chosen if kinds[i]]
         if rules is None or not refine:
             return spans
         return rules.refine(text, line, spans, self._pattern_of, [(s, e) for s, e, _ in chosen])

@@ -64,6 +64,7 @@ class Repairer:
                                  c.fuzzy_single_min) if c.fuzzy and fuzzy_applies(c.lang) else None
         self.fuzzy: FuzzyMatcher | None = fuzzy  # type: ignore[assignment]
         self._source_evidence: SourceEvidence | None = None
+        self._entries: dict[str, tuple[Entry, Forms]] = {}  # entry id -> its entry and forms in lang, once used
 
     @property
     def source_evidence(self) -> SourceEvidence:
@@ -119,9 +120,17 @@ class Repairer:
     def propose(self, lines: list[str], spans: list[Span], source_lines: list[str] | None = None) -> list[Proposal]:
         out = []
         lang = self.config.lang
+        known = self._entries
         for span in spans:
-            entry = self.glossary.get(span.entry_id) or script_entry(span, lang)  # a mixed-script word
-            forms = entry.forms[lang]
+            found = known.get(span.entry_id)
+            if found is None:
+                entry = self.glossary.get(span.entry_id)
+                if entry is None:  # a mixed-script word
+                    entry = script_entry(span, lang)
+                    found = (entry, entry.forms[lang])
+                else:
+                    found = known[span.entry_id] = (entry, entry.forms[lang])
+            entry, forms = found
             proposer = self.fuzzy_proposer if span.kind in (FUZZY, SOURCE) else self.proposer
             cands = proposer(span, lines[span.line - 1], entry, forms)
             if len(cands) > 1:
@@ -155,10 +164,11 @@ class Repairer:
 
     def prepare_many(self, docs: Sequence[tuple[str, str, str | None]]) -> list[tuple[list[str], list[Proposal]]]:
         """Detection and candidates of each ``(text, doc id, source)`` document: its lines and proposals,
-        as :meth:`repair` ranks them (the exact matching of all of them batched: :meth:`detect_many`)."""
+        as :meth:`repair` ranks them (the exact matching of all of them batched, as in :meth:`detect_many`)."""
         split = [self._split(text, doc, source) for text, doc, source in docs]
-        found = self.detect_many([lines for lines, _ in split], [source for _, source in split])
-        return [(lines, self.propose(lines, spans, source)) for (lines, source), spans in zip(split, found)]
+        exact = self.matcher.find_documents([lines for lines, _ in split], [text for text, _, _ in docs])
+        return [(lines, self.propose(lines, self.detect(lines, source, found), source))
+                for (lines, source), found in zip(split, exact)]
 
     def _prepare(self, text: str, doc: str, source: str | None) -> tuple[list[str], list[Proposal]]:
         lines, source_lines = self._split(text, doc, source)

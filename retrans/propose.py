@@ -106,28 +106,21 @@ def propose(span: Span, line: str, entry: Entry, forms: Forms) -> list[Candidate
 def _rewrites(span: Span, line: str, entry: Entry, target: str, out: list[Candidate]) -> list[Candidate]:
     """``out`` (keep, and the canonical form unless it is the span's text) and the rewrites a
     mistranslation's grammar needs, without duplicates."""
-    seen = {(span.start, span.end, span.text), (span.start, span.end, target)}
-
-    def add(start: int, end: int, replacement: str, source: str) -> None:
-        key = (start, end, replacement)
-        if key not in seen and start <= span.start and end >= span.end:
-            seen.add(key)
-            out.append(Candidate(span, start, end, line[start:end], replacement, source))
-
+    more: list[tuple[int, int, str, str]] = []  # start, end, replacement, source
     start, end = span.start, span.end
     quoted = (start > 0 and end < len(line) and line[start - 1] in QUOTE_PAIRS
               and line[end] == QUOTE_PAIRS[line[start - 1]])
     if quoted:
-        add(start - 1, end + 1, target, "unquote")
+        more.append((start - 1, end + 1, target, "unquote"))
         start, end = start - 1, end + 1
     det = _DET_RE.search(line, _det_from(line, start), start)
     if det:
         det_start = det.start(1)
-        add(det_start, end, target, "drop-determiner")
+        more.append((det_start, end, target, "drop-determiner"))
         word = det.group(1)
         if word.lower() != "the":
             the = "The" if word[0].isupper() else "the"
-            add(det_start, end, f"{the}{det.group(2)}{target}", "definite")
+            more.append((det_start, end, f"{the}{det.group(2)}{target}", "definite"))
     else:
         # "Ukraine's third city" -> "Ukraine's city of Sumy"
         det = _POSSESSIVE_RE.search(line, _possessive_from(line, start), start)
@@ -135,8 +128,14 @@ def _rewrites(span: Span, line: str, entry: Entry, target: str, out: list[Candid
     noun = _NOUN_RE.match(line[end:]) if entry.kind == "place" and det else None
     if det and noun:
         lead = line[det_start : det.end(2)]
-        add(det_start, end + noun.end(2), f"{lead}{noun.group(2)} of {target}", "place-noun")
+        more.append((det_start, end + noun.end(2), f"{lead}{noun.group(2)} of {target}", "place-noun"))
         if noun.group(4):
-            add(det_start, end + noun.end(4), f"{lead}{noun.group(2)} of {target} in {noun.group(4)}",
-                "place-noun")
+            more.append((det_start, end + noun.end(4), f"{lead}{noun.group(2)} of {target} in {noun.group(4)}",
+                         "place-noun"))
+    seen = {(span.start, span.end, span.text), (span.start, span.end, target)}
+    for start, end, replacement, source in more:
+        key = (start, end, replacement)
+        if key not in seen and start <= span.start and end >= span.end:
+            seen.add(key)
+            out.append(Candidate(span, start, end, line[start:end], replacement, source))
     return out
