@@ -12,12 +12,13 @@ boundaries, so each *piece* of a form (a run of ASCII letters and digits) is a w
 the text where it is found, and two consecutive pieces stay consecutive. Each form is filed
 under its rarest anchor (its one piece, or a pair of consecutive pieces; a form without an
 ASCII letter or digit under its rarest word). :meth:`Matcher.find_lines` matches a whole
-document at once: numpy hashes all its pieces and pairs of pieces (:mod:`retrans.pieces`), and
-only the forms filed under them are looked for, with ``find``, then checked against the text.
-Suspect forms (variants, mistranslations) come first: a document or line with none has no span,
-whatever the protected forms do. Only protected forms that can overlap a suspect one
-(:func:`relevant_protected`) are kept. :meth:`Matcher.find` does the same for one line, with
-regular expressions. With a boundary rule other than word boundaries, two Aho-Corasick automata
+document at once, :meth:`Matcher.find_documents` many documents joined by newlines: numpy hashes
+all their pieces and pairs of pieces and finds where the anchors are (:mod:`retrans.pieces`); each
+form filed under an anchor is compared with the text where it would stand around that place.
+Suspect forms (variants, mistranslations) come first: a line with none has no span, whatever the
+protected forms do (they are compared only in lines with a suspect hit). Only protected forms that
+can overlap a suspect one (:func:`relevant_protected`) are kept. :meth:`Matcher.find` does the same
+for one line, with regular expressions. With a boundary rule other than word boundaries, two Aho-Corasick automata
 scan each line instead. The compiled form (:class:`Compiled`) is plain data, stored by
 :mod:`retrans.glossary_cache`.
 """
@@ -242,7 +243,6 @@ def _automaton(keys: list[str], patterns: list[int]) -> ahocorasick.Automaton:
 # a document with one of them is matched line by line, on its folded lines.
 _ODD = ("\u0130", "\u03a3", "\u212a")
 Hit = tuple[int, int, int]  # start, end, pattern number
-_ONE = 1
 CHUNK = 1 << 20  # characters of a document matched at once (numpy takes about 40 bytes a character)
 
 
@@ -450,7 +450,7 @@ class Matcher:
         them all, joined by newlines (a hit across a newline does not count)."""
         lines = [t for d in docs for t in d]
         text = "\n".join(texts)
-        starts = [0, *accumulate(map(_ONE.__add__, map(len, lines)))]  # of each line in ``text``
+        starts = [0, *accumulate(map((1).__add__, map(len, lines)))]  # of each line in ``text``
         firsts = [0, *accumulate(map(len, docs))]  # each document's first line, in ``lines``
         by_line: dict[int, list[Hit]] = {}  # hits by line, offsets in the line
         protected: list[Hit] = []
