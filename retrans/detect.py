@@ -29,7 +29,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -351,13 +351,12 @@ class Matcher:
                     out.append((i, pieces[k].start(), len(key), key))
         return out
 
-    def _anchored(self, anchors: list[int], places: list[int], rows: list[int], text: str, starts: list[int],
-                  by_line: dict[int, list[Hit]]) -> None:
-        """File in ``by_line`` the word-bounded hits, in lines of ``text`` (lines joined by newlines, from
-        ``starts``, none with an :data:`_ODD` character), of the patterns filed under ASCII ``anchors``
-        found at view offsets ``places`` in lines ``rows``. Where an anchor sits, each pattern filed
-        under it may hit with the anchor at its place in the pattern's key: the key is compared there."""
-        filed, word = self._filed, _is_word_char
+    def _candidates(self, anchors: list[int], places: list[int], rows: list[int], starts: list[int]
+                    ) -> Iterator[tuple[int, int, int, int, str]]:
+        """``(line, start, end, pattern, key)``: where each pattern filed under ASCII ``anchors``, found at
+        view offsets ``places`` in lines ``rows`` of a text (lines joined by newlines, from ``starts``),
+        would stand with the anchor at its place in the pattern's key, when that is inside the line."""
+        filed = self._filed
         for a, p, g in zip(anchors, places, rows):
             targets = filed.get(a)
             if targets is None:
@@ -365,23 +364,46 @@ class Matcher:
             lo, hi = starts[g], starts[g + 1] - 1
             for i, offset, n, key in targets:
                 s = p - 1 - offset  # (the view starts with a space)
-                e = s + n
-                if s < lo or e > hi or text[s:e].lower() != key:
-                    continue
-                # at_word_boundaries (an ASCII character is a word character when it is a letter or digit)
-                if s > 0:
-                    c = text[s - 1]
-                    if (c.isalnum() or c >= "\x80" and word(c)) and word(text[s]):
-                        continue
-                if e < len(text):
-                    c = text[e]
-                    if (c.isalnum() or c >= "\x80" and word(c)) and word(text[e - 1]):
-                        continue
+                if lo <= s and s + n <= hi:
+                    yield g, s, s + n, i, key
+
+    @staticmethod
+    def _anchored(candidates: Iterable[tuple[int, int, int, int, str]], text: str, starts: list[int],
+                  by_line: dict[int, list[Hit]]) -> None:
+        """File in ``by_line`` (offsets in the line) the ``candidates`` that are hits in ``text``."""
+        for g, s, e, i, key in candidates:
+            if _hit_at(text, s, e, key):
+                lo = starts[g]
                 found = by_line.get(g)
                 if found is None:
                     by_line[g] = [(s - lo, e - lo, i)]
                 else:
                     found.append((s - lo, e - lo, i))
+
+    @staticmethod
+    def _overlapping(candidates: Iterable[tuple[int, int, int, int, str]], text: str, starts: list[int],
+                     by_line: dict[int, list[Hit]]) -> None:
+        """File in ``by_line`` the ``candidates`` (protected ones) that are hits overlapping a hit filed in
+        their line, directly or through one another. The others cannot change which suspect hits are
+        kept: longest first, a hit is kept unless one it overlaps was kept before it."""
+        pending: dict[int, list[tuple[int, int, int, int, str]]] = {}
+        for c in candidates:
+            pending.setdefault(c[0], []).append(c)
+        for g, left in pending.items():
+            lo, hits = starts[g], by_line[g]
+            taken = [(s + lo, e + lo) for s, e, _ in hits]
+            while left:
+                near: list[tuple[int, int, int, int, str]] = []
+                far: list[tuple[int, int, int, int, str]] = []
+                for c in left:
+                    (near if any(c[1] < e and c[2] > s for s, e in taken) else far).append(c)
+                if not near:
+                    break
+                left = far
+                for _, s, e, i, key in near:
+                    if _hit_at(text, s, e, key):
+                        hits.append((s - lo, e - lo, i))
+                        taken.append((s, e))
 
     def find(self, text: str, line: int = 1) -> list[Span]:
         """Suspect spans of ``text`` (one line), sorted by start; longest match wins."""
@@ -459,26 +481,32 @@ class Matcher:
             anchors, places = self._pieces.where(*piece_hashes(ascii_view(text)))
             rows = np.searchsorted(np.array(starts), places - 1, "right") - 1
             suspect = anchors < self._split
-            self._anchored(anchors[suspect].tolist(), places[suspect].tolist(), rows[suspect].tolist(),
-                           text, starts, by_line)
+            self._anchored(self._candidates(anchors[suspect].tolist(), places[suspect].tolist(),
+                                            rows[suspect].tolist(), starts), text, starts, by_line)
             if not plain and (self._suspect_wide or self._protected_wide):
                 for k, doc in enumerate(texts):
                     if not doc.isascii():
                         self._wide(doc, starts[firsts[k]], firsts[k], firsts[k + 1], starts, lines, by_line,
                                    protected)
-            if by_line:  # protected hits alone make no span
-                busy = np.zeros(len(lines), bool)
-                busy[list(by_line)] = True
-                only = busy[rows] & ~suspect
-                suspect_lines = set(by_line)
-                _file(protected, starts, lines, by_line, suspect_lines)
-                self._anchored(anchors[only].tolist(), places[only].tolist(), rows[only].tolist(),
-                               text, starts, by_line)
         # Mixed-script words need a Cyrillic or Greek letter; other languages' spans need their case.
         rules = self.rules
         refine = rules is not None and rules.wrap
         mixed = (set() if plain or rules is None or not may_mix(text)
                  else {k for k, doc in enumerate(texts) if may_mix(doc)})
+        if self._has_suspect and by_line:  # protected hits alone make no span
+            busy = np.zeros(len(lines), bool)
+            busy[list(by_line)] = True
+            only = busy[rows] & ~suspect
+            _file(protected, starts, lines, by_line, set(by_line))
+            # Spans refined by the language's rules need every protected hit of their lines (mixed-script
+            # words inside one are not looked at); other lines only those that can shadow a suspect hit.
+            full = np.full(len(lines), refine)
+            for k in mixed:
+                full[firsts[k]:firsts[k + 1]] = True
+            for keep, each in ((only & full[rows], self._anchored), (only & ~full[rows], self._overlapping)):
+                if keep.any():
+                    each(self._candidates(anchors[keep].tolist(), places[keep].tolist(), rows[keep].tolist(),
+                                          starts), text, starts, by_line)
         out: list[list[Span]] = [[] for _ in docs]
         for g in sorted(by_line):
             k = bisect_right(firsts, g) - 1
@@ -524,6 +552,23 @@ class Matcher:
             self._key_index = {k: i for i, k in enumerate(self.table.keys or ())}
         i = self._key_index.get(fold(text))
         return None if i is None else (self.table.forms[i], self.table.entry_ids[i], _KINDS[self.table.kinds[i]])
+
+
+def _hit_at(text: str, s: int, e: int, key: str) -> bool:
+    """Whether ``key`` (folded) is ``text[s:e]`` lower-cased, at word boundaries (:func:`at_word_boundaries`;
+    an ASCII character is a word character when it is a letter or digit)."""
+    if text[s:e].lower() != key:
+        return False
+    word = _is_word_char
+    if s > 0:
+        c = text[s - 1]
+        if (c.isalnum() or c >= "\x80" and word(c)) and word(text[s]):
+            return False
+    if e < len(text):
+        c = text[e]
+        if (c.isalnum() or c >= "\x80" and word(c)) and word(text[e - 1]):
+            return False
+    return True
 
 
 def _odd(text: str) -> bool:
