@@ -388,7 +388,11 @@ class Matcher:
         kept: longest first, a hit is kept unless one it overlaps was kept before it."""
         pending: dict[int, list[tuple[int, int, int, int, str]]] = {}
         for c in candidates:
-            pending.setdefault(c[0], []).append(c)
+            found = pending.get(c[0])
+            if found is None:
+                pending[c[0]] = [c]
+            else:
+                found.append(c)
         for g, left in pending.items():
             lo, hits = starts[g], by_line[g]
             taken = [(s + lo, e + lo) for s, e, _ in hits]
@@ -472,14 +476,16 @@ class Matcher:
         them all, joined by newlines (a hit across a newline does not count)."""
         lines = [t for d in docs for t in d]
         text = "\n".join(texts)
-        starts = [0, *accumulate(map((1).__add__, map(len, lines)))]  # of each line in ``text``
+        bounds = np.zeros(len(lines) + 1, np.intp)  # where each line starts in ``text``
+        np.cumsum(np.fromiter(map(len, lines), np.intp, len(lines)) + 1, out=bounds[1:])
+        starts = bounds.tolist()
         firsts = [0, *accumulate(map(len, docs))]  # each document's first line, in ``lines``
         by_line: dict[int, list[Hit]] = {}  # hits by line, offsets in the line
         protected: list[Hit] = []
         plain = text.isascii()
         if self._has_suspect:
             anchors, places = self._pieces.where(*piece_hashes(ascii_view(text)))
-            rows = np.searchsorted(np.array(starts), places - 1, "right") - 1
+            rows = np.searchsorted(bounds, places - 1, "right") - 1
             suspect = anchors < self._split
             self._anchored(self._candidates(anchors[suspect].tolist(), places[suspect].tolist(),
                                             rows[suspect].tolist(), starts), text, starts, by_line)
