@@ -12,12 +12,13 @@ boundaries, so each *piece* of a form (a run of ASCII letters and digits) is a w
 the text where it is found, and two consecutive pieces stay consecutive. Each form is filed
 under its rarest anchor (its one piece, or a pair of consecutive pieces; a form without an
 ASCII letter or digit under its rarest word). :meth:`Matcher.find_lines` matches a whole
-document at once: numpy hashes all its pieces and pairs of pieces (:mod:`retrans.pieces`), and
-only the forms filed under them are looked for, with ``find``, then checked against the text.
-Suspect forms (variants, mistranslations) come first: a document or line with none has no span,
-whatever the protected forms do. Only protected forms that can overlap a suspect one
-(:func:`relevant_protected`) are kept. :meth:`Matcher.find` does the same for one line, with
-regular expressions. With a boundary rule other than word boundaries, two Aho-Corasick automata
+document at once, :meth:`Matcher.find_documents` many documents joined by newlines: numpy hashes
+all their pieces and pairs of pieces and finds where the anchors are (:mod:`retrans.pieces`); each
+form filed under an anchor is compared with the text where it would stand around that place.
+Suspect forms (variants, mistranslations) come first: a line with none has no span, whatever the
+protected forms do (they are compared only in lines with a suspect hit). Only protected forms that
+can overlap a suspect one (:func:`relevant_protected`) are kept. :meth:`Matcher.find` does the same
+for one line, with regular expressions. With a boundary rule other than word boundaries, two Aho-Corasick automata
 scan each line instead. The compiled form (:class:`Compiled`) is plain data, stored by
 :mod:`retrans.glossary_cache`.
 """
@@ -28,15 +29,16 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import NamedTuple
 
 import ahocorasick
+import numpy as np
 
 from .glossary import Glossary
 from .multilingual import LanguageRules
-from .pieces import PieceSet, ascii_key, ascii_view, pair_hashes, piece_hashes
+from .pieces import PieceSet, ascii_view, piece_hashes
 from .records import MISTRANSLATION, VARIANT, Span
 from .scripts import may_mix
 
@@ -240,20 +242,8 @@ def _automaton(keys: list[str], patterns: list[int]) -> ahocorasick.Automaton:
 # İ lower-cases to two characters (fold keeps it), Σ by its context, the Kelvin sign to an ASCII "k":
 # a document with one of them is matched line by line, on its folded lines.
 _ODD = ("\u0130", "\u03a3", "\u212a")
-_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 Hit = tuple[int, int, int]  # start, end, pattern number
 CHUNK = 1 << 20  # characters of a document matched at once (numpy takes about 40 bytes a character)
-
-
-def _key_view(key: str) -> tuple[bytes, int, int, bool, bool, bool]:
-    """How to find ``key`` in a document's :func:`~retrans.pieces.ascii_view`: what to look for there,
-    the offset from where it is found to where the key starts in the document, the key's length,
-    whether a find is a hit without comparing the text (a key of ASCII letters and digits only), and
-    whether its first and last characters are ASCII letters or digits. Such an end must be a word
-    boundary, so a space (in the view) stands beyond it."""
-    left, right = key[0] in _ASCII_WORD, key[-1] in _ASCII_WORD
-    exact = all(c in _ASCII_WORD for c in key)
-    return b" " * left + ascii_key(key) + b" " * right, left - 1, len(key), exact, left, right
 
 
 class Matcher:
@@ -295,7 +285,7 @@ class Matcher:
             self._pieces = PieceSet([*self._suspect_index, *self._protected_index], compiled.anchor_hashes)
             self._lists = [*self._suspect_index.values(), *self._protected_index.values()]
             self._split = len(self._suspect_index)
-            self._views: dict[int, tuple[bytes, int, int, bool, bool, bool]] = {}
+            self._filed: dict[int, list[tuple[int, int, int, str]]] = {}  # anchor -> _places_of(anchor)
 
     def _hits(self, automaton: ahocorasick.Automaton, text: str, folded: str) -> list[Hit]:
         """Word-bounded hits (start, end, pattern number) of ``automaton`` in ``text``."""
@@ -348,57 +338,76 @@ class Matcher:
             hits += self._hits(self._protected, text, folded)
         return hits
 
-    def _scan(self, patterns: list[int], view: bytes, doc: str) -> list[Hit]:
-        """Word-bounded hits of ``patterns`` in ``doc`` (``view``: its :func:`~retrans.pieces.ascii_view`)."""
-        keys, views, word = self.table.keys, self._views, _is_word_char
-        last = len(doc)
-        hits = []
-        for i in patterns:
-            how = views.get(i)
-            if how is None:
-                how = views[i] = _key_view(keys[i])  # type: ignore[index]
-            pattern, shift, n, exact, left, right = how
-            p = view.find(pattern)
-            while p >= 0:
-                s = p + shift
-                e = s + n
-                p = view.find(pattern, p + 1)
-                if not exact and doc[s:e].lower() != keys[i]:  # type: ignore[index]
-                    continue
-                # at_word_boundaries; beside an end that is an ASCII letter or digit the view has a space,
-                # so only a non-ASCII character there can be a word character.
-                if s > 0:
-                    c = doc[s - 1]
-                    if (not left or c >= "\x80") and word(c) and word(doc[s]):
-                        continue
-                if e < last:
-                    c = doc[e]
-                    if (not right or c >= "\x80") and word(c) and word(doc[e - 1]):
-                        continue
-                hits.append((s, e, i))
-        return hits
+    def _places_of(self, anchor: int) -> list[tuple[int, int, int, str]]:
+        """``(pattern, offset, length, key)`` of each pattern filed under ``anchor`` and each place of the
+        anchor among its key's pieces (``offset``: from the start of the key to the anchor's first piece)."""
+        words = self._pieces.words[anchor].split(" ")
+        out = []
+        for i in self._lists[anchor]:
+            key = self.table.keys[i]  # type: ignore[index]
+            pieces = list(_ASCII_TOKEN.finditer(key))
+            for k in range(len(pieces) - len(words) + 1):
+                if all(pieces[k + j].group() == w for j, w in enumerate(words)):
+                    out.append((i, pieces[k].start(), len(key), key))
+        return out
 
-    def _doc_hits(self, doc: str) -> list[Hit]:
-        """Hits of a whole document (lines joined by ``\\n``, none with an :data:`_ODD` character):
-        the suspect ones, and when there are some, the protected ones."""
-        view = ascii_view(doc)
-        hashes = piece_hashes(view)[1]
-        lists, split = self._lists, self._split
-        anchors = self._pieces.found(hashes, pair_hashes(hashes))
-        hits = self._scan([i for a in anchors if a < split for i in lists[a]], view, doc)
-        folded = words = None
-        if self._suspect_wide and not doc.isascii():
-            folded = doc.lower()
-            words = set(_TOKEN.findall(folded))
-            hits += self._lookup(self._suspect_wide, words, doc, folded)
-        if hits:
-            hits += self._scan([i for a in anchors if a >= split for i in lists[a]], view, doc)
-            if self._protected_wide and not doc.isascii():
-                if folded is None or words is None:
-                    folded = doc.lower()
-                    words = set(_TOKEN.findall(folded))
-                hits += self._lookup(self._protected_wide, words, doc, folded)
-        return hits
+    def _candidates(self, anchors: list[int], places: list[int], rows: list[int], starts: list[int]
+                    ) -> Iterator[tuple[int, int, int, int, str]]:
+        """``(line, start, end, pattern, key)``: where each pattern filed under ASCII ``anchors``, found at
+        view offsets ``places`` in lines ``rows`` of a text (lines joined by newlines, from ``starts``),
+        would stand with the anchor at its place in the pattern's key, when that is inside the line."""
+        filed = self._filed
+        for a, p, g in zip(anchors, places, rows):
+            targets = filed.get(a)
+            if targets is None:
+                targets = filed[a] = self._places_of(a)
+            lo, hi = starts[g], starts[g + 1] - 1
+            for i, offset, n, key in targets:
+                s = p - 1 - offset  # (the view starts with a space)
+                if lo <= s and s + n <= hi:
+                    yield g, s, s + n, i, key
+
+    @staticmethod
+    def _anchored(candidates: Iterable[tuple[int, int, int, int, str]], text: str, starts: list[int],
+                  by_line: dict[int, list[Hit]]) -> None:
+        """File in ``by_line`` (offsets in the line) the ``candidates`` that are hits in ``text``."""
+        for g, s, e, i, key in candidates:
+            if _hit_at(text, s, e, key):
+                lo = starts[g]
+                found = by_line.get(g)
+                if found is None:
+                    by_line[g] = [(s - lo, e - lo, i)]
+                else:
+                    found.append((s - lo, e - lo, i))
+
+    @staticmethod
+    def _overlapping(candidates: Iterable[tuple[int, int, int, int, str]], text: str, starts: list[int],
+                     by_line: dict[int, list[Hit]]) -> None:
+        """File in ``by_line`` the ``candidates`` (protected ones) that are hits overlapping a hit filed in
+        their line, directly or through one another. The others cannot change which suspect hits are
+        kept: longest first, a hit is kept unless one it overlaps was kept before it."""
+        pending: dict[int, list[tuple[int, int, int, int, str]]] = {}
+        for c in candidates:
+            found = pending.get(c[0])
+            if found is None:
+                pending[c[0]] = [c]
+            else:
+                found.append(c)
+        for g, left in pending.items():
+            lo, hits = starts[g], by_line[g]
+            taken = [(s + lo, e + lo) for s, e, _ in hits]
+            while left:
+                near: list[tuple[int, int, int, int, str]] = []
+                far: list[tuple[int, int, int, int, str]] = []
+                for c in left:
+                    (near if any(c[1] < e and c[2] > s for s, e in taken) else far).append(c)
+                if not near:
+                    break
+                left = far
+                for _, s, e, i, key in near:
+                    if _hit_at(text, s, e, key):
+                        hits.append((s - lo, e - lo, i))
+                        taken.append((s, e))
 
     def find(self, text: str, line: int = 1) -> list[Span]:
         """Suspect spans of ``text`` (one line), sorted by start; longest match wins."""
@@ -419,46 +428,115 @@ class Matcher:
             if size > CHUNK:  # one long line
                 out += self.find(lines[first], first + 1)
             else:
-                out += self._find_chunk(lines[first:last], first)
+                run = lines[first:last]
+                text = "\n".join(run)
+                out += self._by_lines(run, first) if _odd(text) else self._find_joined([run], [text], [first])[0]
             first = last
         return out
 
-    def _find_chunk(self, lines: list[str], before: int) -> list[Span]:
-        """:meth:`find_lines` of ``lines``, numbered from ``before + 1``."""
-        doc = "\n".join(lines)
-        if _ODD[0] in doc or _ODD[1] in doc or _ODD[2] in doc:
-            return [s for n, text in enumerate(lines, before + 1) for s in self.find(text, n)]
-        hits = self._doc_hits(doc) if self._has_suspect else []
-        by_line: dict[int, list[Hit]] = {}
-        if hits:
-            starts = [0, *accumulate(len(text) + 1 for text in lines)]
-            kinds = self.table.kinds
-            suspect_lines = set()
-            for s, e, i in hits:
-                n = bisect_right(starts, s) - 1
-                base = starts[n]
-                if e - base <= len(lines[n]):  # not across a line end
-                    found = by_line.get(n)
-                    if found is None:
-                        by_line[n] = [(s - base, e - base, i)]
-                    else:
-                        found.append((s - base, e - base, i))
-                    if kinds[i]:
-                        suspect_lines.add(n)
-            by_line = {n: by_line[n] for n in suspect_lines}  # protected hits alone make no span
+    def find_documents(self, docs: Sequence[list[str]], texts: Sequence[str] | None = None) -> list[list[Span]]:
+        """:meth:`find_lines` of each document (its lines; ``texts``: each one's lines joined by newlines,
+        if at hand), from one pass over many of them at once: documents up to :data:`CHUNK` characters
+        long are joined by newlines into runs of about that length, so the fixed cost of a pass is shared."""
+        out: list[list[Span]] = [[] for _ in docs]
+        if self._suspect_index is None:
+            return [self.find_lines(lines) for lines in docs]
+        batch: list[int] = []
+        joined: list[str] = []
+        size = 0
+        for k, lines in enumerate(docs):
+            if not lines:
+                continue
+            text = "\n".join(lines) if texts is None else texts[k]
+            if len(text) >= CHUNK or _odd(text):
+                out[k] = self.find_lines(lines)
+                continue
+            if size + len(text) >= CHUNK:
+                self._find_batch(docs, batch, joined, out)
+                batch, joined, size = [], [], 0
+            batch.append(k)
+            joined.append(text)
+            size += len(text) + 1
+        self._find_batch(docs, batch, joined, out)
+        return out
+
+    def _find_batch(self, docs: Sequence[list[str]], batch: list[int], texts: list[str],
+                    out: list[list[Span]]) -> None:
+        """Fill ``out[k]`` for each document ``k`` of ``batch`` (``texts``: their lines joined)."""
+        if batch:
+            for k, spans in zip(batch, self._find_joined([docs[k] for k in batch], texts, [0] * len(batch))):
+                out[k] = spans
+
+    def _by_lines(self, lines: list[str], before: int) -> list[Span]:
+        return [s for n, text in enumerate(lines, before + 1) for s in self.find(text, n)]
+
+    def _find_joined(self, docs: list[list[str]], texts: list[str], befores: list[int]) -> list[list[Span]]:
+        """The spans of each of ``docs`` (lists of lines, numbered from ``befores[k] + 1``; ``texts``:
+        each one's lines joined by newlines, none with an :data:`_ODD` character) from one pass over
+        them all, joined by newlines (a hit across a newline does not count)."""
+        lines = [t for d in docs for t in d]
+        text = "\n".join(texts)
+        bounds = np.zeros(len(lines) + 1, np.intp)  # where each line starts in ``text``
+        np.cumsum(np.fromiter(map(len, lines), np.intp, len(lines)) + 1, out=bounds[1:])
+        starts = bounds.tolist()
+        firsts = [0, *accumulate(map(len, docs))]  # each document's first line, in ``lines``
+        by_line: dict[int, list[Hit]] = {}  # hits by line, offsets in the line
+        protected: list[Hit] = []
+        plain = text.isascii()
+        if self._has_suspect:
+            anchors, places = self._pieces.where(*piece_hashes(ascii_view(text)))
+            rows = np.searchsorted(bounds, places - 1, "right") - 1
+            suspect = anchors < self._split
+            self._anchored(self._candidates(anchors[suspect].tolist(), places[suspect].tolist(),
+                                            rows[suspect].tolist(), starts), text, starts, by_line)
+            if not plain and (self._suspect_wide or self._protected_wide):
+                for k, doc in enumerate(texts):
+                    if not doc.isascii():
+                        self._wide(doc, starts[firsts[k]], firsts[k], firsts[k + 1], starts, lines, by_line,
+                                   protected)
         # Mixed-script words need a Cyrillic or Greek letter; other languages' spans need their case.
         rules = self.rules
-        mixed = rules is not None and may_mix(doc)
-        out: list[Span] = []
-        if not mixed:
-            for n in sorted(by_line):
-                out += self._spans(lines[n], before + n + 1, by_line[n], rules is not None and rules.wrap)
-            return out
-        for n, text in enumerate(lines):
-            found = by_line.get(n)
-            if found or not text.isascii():
-                out += self._spans(text, before + n + 1, found or [], True)
+        refine = rules is not None and rules.wrap
+        mixed = (set() if plain or rules is None or not may_mix(text)
+                 else {k for k, doc in enumerate(texts) if may_mix(doc)})
+        if self._has_suspect and by_line:  # protected hits alone make no span
+            busy = np.zeros(len(lines), bool)
+            busy[list(by_line)] = True
+            only = busy[rows] & ~suspect
+            _file(protected, starts, lines, by_line, set(by_line))
+            # Spans refined by the language's rules need every protected hit of their lines (mixed-script
+            # words inside one are not looked at); other lines only those that can shadow a suspect hit.
+            full = np.full(len(lines), refine)
+            for k in mixed:
+                full[firsts[k]:firsts[k + 1]] = True
+            for keep, each in ((only & full[rows], self._anchored), (only & ~full[rows], self._overlapping)):
+                if keep.any():
+                    each(self._candidates(anchors[keep].tolist(), places[keep].tolist(), rows[keep].tolist(),
+                                          starts), text, starts, by_line)
+        out: list[list[Span]] = [[] for _ in docs]
+        for g in sorted(by_line):
+            k = bisect_right(firsts, g) - 1
+            if k not in mixed:
+                out[k] += self._spans(lines[g], befores[k] + g - firsts[k] + 1, by_line[g], refine)
+        for k in sorted(mixed):
+            for g in range(firsts[k], firsts[k + 1]):
+                found = by_line.get(g)
+                if found or not lines[g].isascii():
+                    out[k] += self._spans(lines[g], befores[k] + g - firsts[k] + 1, found or [], True)
         return out
+
+    def _wide(self, doc: str, base: int, first: int, last: int, starts: list[int], lines: list[str],
+              by_line: dict[int, list[Hit]], protected: list[Hit]) -> None:
+        """File the hits of the patterns filed under non-ASCII words in ``doc`` (lines ``first`` to
+        ``last`` of the joined text, from ``base``): suspect ones in ``by_line``, and when the document
+        has some, protected ones in ``protected``."""
+        folded = doc.lower()
+        words = set(_TOKEN.findall(folded))
+        hits = self._lookup(self._suspect_wide, words, doc, folded) if self._suspect_wide else []
+        _file([(s + base, e + base, i) for s, e, i in hits], starts, lines, by_line)
+        if self._protected_wide and any(g in by_line for g in range(first, last)):
+            protected += [(s + base, e + base, i) for s, e, i in
+                          self._lookup(self._protected_wide, words, doc, folded)]
 
     def _spans(self, text: str, line: int, hits: list[Hit], refine: bool) -> list[Span]:
         """The spans of ``hits`` in ``text``: longest first, suspect ones only; with ``refine``, through
@@ -467,9 +545,9 @@ class Matcher:
         if not hits and (rules is None or text.isascii()):
             return []  # an ASCII line has no mixed-script word either
         t = self.table
-        chosen = select_longest(hits, t.kinds) if len(hits) > 1 else hits
-        spans = [Span(line, s, e, text[s:e], t.entry_ids[i], _KINDS[t.kinds[i]], t.forms[i])
-                 for s, e, i in chosen if t.kinds[i]]
+        kinds, ids, forms = t.kinds, t.entry_ids, t.forms
+        chosen = select_longest(hits, kinds) if len(hits) > 1 else hits
+        spans = [Span(line, s, e, text[s:e], ids[i], _KINDS[kinds[i]], forms[i]) for s, e, i in chosen if kinds[i]]
         if rules is None or not refine:
             return spans
         return rules.refine(text, line, spans, self._pattern_of, [(s, e) for s, e, _ in chosen])
@@ -482,8 +560,48 @@ class Matcher:
         return None if i is None else (self.table.forms[i], self.table.entry_ids[i], _KINDS[self.table.kinds[i]])
 
 
+def _hit_at(text: str, s: int, e: int, key: str) -> bool:
+    """Whether ``key`` (folded) is ``text[s:e]`` lower-cased, at word boundaries (:func:`at_word_boundaries`;
+    an ASCII character is a word character when it is a letter or digit)."""
+    if text[s:e].lower() != key:
+        return False
+    word = _is_word_char
+    if s > 0:
+        c = text[s - 1]
+        if (c.isalnum() or c >= "\x80" and word(c)) and word(text[s]):
+            return False
+    if e < len(text):
+        c = text[e]
+        if (c.isalnum() or c >= "\x80" and word(c)) and word(text[e - 1]):
+            return False
+    return True
+
+
+def _odd(text: str) -> bool:
+    return _ODD[0] in text or _ODD[1] in text or _ODD[2] in text
+
+
+def _file(hits: list[Hit], starts: list[int], lines: list[str], by_line: dict[int, list[Hit]],
+          only: set[int] | None = None) -> None:
+    """Add each of ``hits`` (offsets into lines joined by newlines, starting at ``starts``) to its line's
+    list in ``by_line``, with offsets into the line; not one across a line end, nor (with ``only``) one
+    of a line not in ``only``."""
+    for s, e, i in hits:
+        n = bisect_right(starts, s) - 1
+        base = starts[n]
+        if e - base <= len(lines[n]) and (only is None or n in only):
+            found = by_line.get(n)
+            if found is None:
+                by_line[n] = [(s - base, e - base, i)]
+            else:
+                found.append((s - base, e - base, i))
+
+
 def select_longest(hits: list[tuple[int, int, int]], kinds: bytes) -> list[tuple[int, int, int]]:
     """Keep non-overlapping hits (start, end, pattern), longest first, then leftmost, then by kind priority."""
+    order = sorted(hits)
+    if all(a[1] <= b[0] for a, b in zip(order, order[1:])):  # none overlaps another: all are kept
+        return order
     order = sorted(hits, key=lambda h: (h[0] - h[1], h[0], kinds[h[2]]))
     taken: list[tuple[int, int, int]] = []
     occupied: list[tuple[int, int]] = []

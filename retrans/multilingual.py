@@ -20,13 +20,14 @@ from dataclasses import dataclass
 
 from .glossary import Entry, Forms, Glossary
 from .inflect import backend, cases_of, inflect_like, phrase_forms
-from .records import VARIANT, Candidate, Span
+from .records import VARIANT, Candidate, Span, quick_init
 from .scripts import UNSPACED, UnspacedBoundaries, han_segmenter, mixed_words
 
 SCRIPT_ENTRY = "script"  # entry id prefix of a mixed-script word no glossary entry knows
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class MorphSpan(Span):
     """A span in a language with case forms or mixed scripts. ``cases`` are the case tags the
     hit may be in; ``fixed`` is the single-script form of a mixed-script hit ("" otherwise)."""

@@ -21,6 +21,7 @@ _BASE = 0x100000001B3  # odd, so invertible modulo 2⁶⁴
 _BASE_INV = pow(_BASE, -1, 1 << 64)
 _SHIFT = np.uint64(41)  # 2²³ bits of bitmap: 1 MiB
 _PAIR = np.uint64(0x9E3779B97F4A7C15)  # mixes the hash of a first piece with the next one's
+_MIX = np.uint64(0xD6E8FEB86659FD93)  # spreads a hash's bits over its top ones, for the bitmap
 _U64 = np.uint64
 _WORDS = re.compile("[a-z0-9]+(?: [a-z0-9]+)*")  # words (and pairs) joined by spaces
 _COLUMNS = 48  # words up to this long are hashed side by side
@@ -130,11 +131,22 @@ class PieceSet:
             for i, h in enumerate(hashes):
                 if lookup[h] != i:
                     self._more.setdefault(h, []).append(i)
-        # A bitmap of the top bits of the hashes, small enough to stay in cache, turns most pieces
-        # away before a dictionary lookup.
+        # A bitmap of the top bits of the hashes (mixed: the hashes of short words differ in low bits
+        # only), small enough to stay in cache, turns most pieces away before a lookup.
         flags = np.zeros(1 << (64 - int(_SHIFT)), bool)
-        flags[own >> _SHIFT] = True
-        self._bitmap = np.packbits(flags, bitorder="little").view("<u8").astype(_U64)  # bit i of word i // 64
+        flags[(own * _MIX) >> _SHIFT] = True
+        self._bitmap = np.packbits(flags, bitorder="little")  # bit i % 8 of byte i // 8
+        # For where(): the distinct hashes sorted, with the word of each, whether it is a pair of words
+        # and whether other words share its hash.
+        self._sorted, first = np.unique(own, return_index=True)
+        self._word = first.astype(np.intp)
+        self._pair = np.array([" " in w for w in words], bool)
+        self._shared = np.array([h in self._more for h in self._sorted.tolist()], bool) if self._more else None
+
+    def _maybe(self, hashes: np.ndarray) -> np.ndarray:
+        """Indexes of the ``hashes`` whose bit is set in the bitmap."""
+        top = ((hashes * _MIX) >> _SHIFT).astype(np.intp)
+        return np.flatnonzero(self._bitmap[top >> 3] & (np.uint8(1) << (top & 7).astype(np.uint8)))
 
     def found(self, hashes: np.ndarray, pairs: np.ndarray) -> list[int]:
         """Indexes into ``words`` of the words that may be among a document's pieces (``hashes``, from
@@ -143,8 +155,7 @@ class PieceSet:
         if not self._lookup:
             return []
         both = np.concatenate((hashes, pairs))
-        top = both >> _SHIFT
-        maybe = both[(self._bitmap[top >> _U64(6)] >> (top & _U64(63))) & _U64(1) != 0]
+        maybe = both[self._maybe(both)]
         lookup, more = self._lookup, self._more
         out: list[int] = []
         for h in set(maybe.tolist()):
@@ -154,3 +165,33 @@ class PieceSet:
                 if more and h in more:
                     out += more[h]
         return out
+
+    def where(self, starts: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(words, places)``: each piece of a document (``starts`` and ``hashes``, from :func:`piece_hashes`)
+        that may be one of the single words and each pair of consecutive pieces that may be one of the
+        pairs, as the index of the word in ``words`` and the start of its (first) piece in the view. A
+        hash collision can add one that is not there; each place of a word comes once."""
+        n = len(hashes)
+        if not self._lookup or not n:
+            return np.zeros(0, np.intp), np.zeros(0, np.intp)
+        both = np.concatenate((hashes, pair_hashes(hashes)))
+        at = self._maybe(both)
+        maybe = both[at]
+        j = np.searchsorted(self._sorted, maybe)
+        j[j == len(self._sorted)] = 0
+        ok = self._sorted[j] == maybe
+        at, j = at[ok], j[ok]
+        word = self._word[j]
+        pair = at >= n
+        places = starts[np.where(pair, at - n, at)]
+        mine = self._pair[word] == pair
+        if self._shared is None:
+            return word[mine], places[mine]
+        shared = self._shared[j]
+        words, out = word[mine & ~shared].tolist(), places[mine & ~shared].tolist()
+        for h, is_pair, place in zip(both[at[shared]].tolist(), pair[shared].tolist(), places[shared].tolist()):
+            for i in (self._lookup[h], *self._more[h]):
+                if self._pair[i] == is_pair:
+                    words.append(i)
+                    out.append(place)
+        return np.array(words, np.intp), np.array(out, np.intp)

@@ -64,6 +64,7 @@ class Repairer:
                                  c.fuzzy_single_min) if c.fuzzy and fuzzy_applies(c.lang) else None
         self.fuzzy: FuzzyMatcher | None = fuzzy  # type: ignore[assignment]
         self._source_evidence: SourceEvidence | None = None
+        self._entries: dict[str, tuple[Entry, Forms]] = {}  # entry id -> its entry and forms in lang, once used
 
     @property
     def source_evidence(self) -> SourceEvidence:
@@ -79,10 +80,13 @@ class Repairer:
         return RunSignature(__version__, self.glossary.digest[:12], self.ranker.name, self.config.lang,
                             f"{rank.margin_variant:g}/{rank.margin_mistranslation:g}")
 
-    def detect(self, lines: list[str], source_lines: list[str] | None = None) -> list[Span]:
-        """Exact spans, then fuzzy spans where no exact span is, then (with source lines) names the
-        source line attests that the target line lacks, looked for with a lower similarity threshold."""
-        exact = self.matcher.find_lines(lines)
+    def detect(self, lines: list[str], source_lines: list[str] | None = None,
+               exact: list[Span] | None = None) -> list[Span]:
+        """Exact spans (``exact``: already found by the matcher), then fuzzy spans where no exact span
+        is, then (with source lines) names the source line attests that the target line lacks, looked
+        for with a lower similarity threshold."""
+        if exact is None:
+            exact = self.matcher.find_lines(lines)
         if self.fuzzy is None:  # (source lines only steer fuzzy matching)
             return sorted(exact, key=lambda s: (s.line, s.start, -s.end))
         by_line: dict[int, list[Span]] = {}
@@ -101,6 +105,14 @@ class Repairer:
             out.extend(sorted(spans, key=lambda s: (s.start, -s.end)))
         return out
 
+    def detect_many(self, docs: Sequence[list[str]], sources: Sequence[list[str] | None] | None = None
+                    ) -> list[list[Span]]:
+        """:meth:`detect` of each document (its lines, and its source lines if any), with the exact
+        matching of all of them done in few passes (:meth:`Matcher.find_documents`)."""
+        sources = sources or [None] * len(docs)
+        return [self.detect(lines, source, exact)
+                for lines, source, exact in zip(docs, sources, self.matcher.find_documents(docs))]
+
     def _has_correct(self, entry_id: str, line: str) -> bool:
         forms = self.glossary[entry_id].forms.get(self.config.lang)
         return forms is not None and any(occurs(f, line) for f in (forms.canonical, *forms.admitted))
@@ -108,9 +120,17 @@ class Repairer:
     def propose(self, lines: list[str], spans: list[Span], source_lines: list[str] | None = None) -> list[Proposal]:
         out = []
         lang = self.config.lang
+        known = self._entries
         for span in spans:
-            entry = self.glossary.get(span.entry_id) or script_entry(span, lang)  # a mixed-script word
-            forms = entry.forms[lang]
+            found = known.get(span.entry_id)
+            if found is None:
+                entry = self.glossary.get(span.entry_id)
+                if entry is None:  # a mixed-script word
+                    entry = script_entry(span, lang)
+                    found = (entry, entry.forms[lang])
+                else:
+                    found = known[span.entry_id] = (entry, entry.forms[lang])
+            entry, forms = found
             proposer = self.fuzzy_proposer if span.kind in (FUZZY, SOURCE) else self.proposer
             cands = proposer(span, lines[span.line - 1], entry, forms)
             if len(cands) > 1:
@@ -132,7 +152,7 @@ class Repairer:
     def repair_many(self, docs: Sequence[tuple[str, str, str | None]]) -> list[DocumentResult]:
         """:meth:`repair` for several ``(text, doc id, source)`` documents, with the model's
         first-pass scoring batched across all of them (when the ranker can: ``rank_many``)."""
-        prepared = [self._prepare(text, doc, source) for text, doc, source in docs]
+        prepared = self.prepare_many(docs)
         rank_many = getattr(self.ranker, "rank_many", None)
         if rank_many is not None:
             busy = [k for k, (_, proposals) in enumerate(prepared) if proposals]
@@ -142,14 +162,27 @@ class Repairer:
                       if proposals}
         return [self._finish(text, doc, ranked.get(k, [])) for k, (text, doc, _) in enumerate(docs)]
 
+    def prepare_many(self, docs: Sequence[tuple[str, str, str | None]]) -> list[tuple[list[str], list[Proposal]]]:
+        """Detection and candidates of each ``(text, doc id, source)`` document: its lines and proposals,
+        as :meth:`repair` ranks them (the exact matching of all of them batched, as in :meth:`detect_many`)."""
+        split = [self._split(text, doc, source) for text, doc, source in docs]
+        exact = self.matcher.find_documents([lines for lines, _ in split], [text for text, _, _ in docs])
+        return [(lines, self.propose(lines, self.detect(lines, source, found), source))
+                for (lines, source), found in zip(split, exact)]
+
     def _prepare(self, text: str, doc: str, source: str | None) -> tuple[list[str], list[Proposal]]:
+        lines, source_lines = self._split(text, doc, source)
+        return lines, self.propose(lines, self.detect(lines, source_lines), source_lines)
+
+    @staticmethod
+    def _split(text: str, doc: str, source: str | None) -> tuple[list[str], list[str] | None]:
         lines = text.split("\n")
         source_lines = None
         if source is not None:
             source_lines = source.split("\n")
             if len(source_lines) != len(lines):
                 raise ValueError(f"{doc}: the source has {len(source_lines)} line(s), the text {len(lines)}")
-        return lines, self.propose(lines, self.detect(lines, source_lines), source_lines)
+        return lines, source_lines
 
     def _finish(self, text: str, doc: str, decisions: Sequence[Decision]) -> DocumentResult:
         edits = [Edit(doc, d.span.line, d.best.start, d.best.end, d.best.original, d.best.replacement,

@@ -37,6 +37,15 @@ def _det_from(line: str, start: int) -> int:
     return max(0, i - _DET_MAX)
 
 
+def _possessive_from(line: str, start: int) -> int:
+    """Where to start looking for a possessive that ends, with whitespace, at ``start``: the same match as
+    from 0 (it holds no space and ends before that whitespace), found without scanning the whole line."""
+    i = start
+    while i > 0 and line[i - 1].isspace():
+        i -= 1
+    return line.rfind(" ", 0, i) + 1
+
+
 def align_canonical(form: str, canonical: str, kind: str = "person") -> str:
     """The part of ``canonical`` that ``form`` renders.
 
@@ -75,52 +84,58 @@ def match_case(original: str, replacement: str) -> str:
     return replacement
 
 
+@functools.lru_cache(maxsize=65536)
+def _target(text: str, form: str, canonical: str, kind: str) -> str:
+    """The canonical rewrite of ``text`` (matched as ``form``), remembered: a document repeats its names."""
+    return match_case(text, _aligned(form, canonical, kind))
+
+
 def propose(span: Span, line: str, entry: Entry, forms: Forms) -> list[Candidate]:
     """Candidates for ``span`` in ``line``: keep first, then rewrites, without duplicates."""
     if isinstance(span, MorphSpan):  # an inflecting language, or a mixed-script word
         return propose_morph(span, line, entry, forms)
-    target = match_case(span.text, _aligned(span.form, forms.canonical, entry.kind))
-    if span.kind != MISTRANSLATION:  # keep and the canonical form: what add() below gives
-        keep = Candidate(span, span.start, span.end, line[span.start:span.end], span.text, "keep")
-        if target == span.text:
-            return [keep]
-        return [keep, Candidate(span, span.start, span.end, keep.original, target, "canonical")]
-    out: list[Candidate] = []
-    seen: set[tuple[int, int, str]] = set()
-
-    def add(start: int, end: int, replacement: str, source: str) -> None:
-        key = (start, end, replacement)
-        if key not in seen and start <= span.start and end >= span.end:
-            seen.add(key)
-            out.append(Candidate(span, start, end, line[start:end], replacement, source))
-
-    add(span.start, span.end, span.text, "keep")
-    add(span.start, span.end, target, "canonical")
+    text, start, end = span.text, span.start, span.end
+    target = _target(text, span.form, forms.canonical, entry.kind)
+    keep = Candidate(span, start, end, line[start:end], text, "keep")
+    out = [keep] if target == text else [keep, Candidate(span, start, end, keep.original, target, "canonical")]
     if span.kind != MISTRANSLATION:
         return out
+    return _rewrites(span, line, entry, target, out)
 
+
+def _rewrites(span: Span, line: str, entry: Entry, target: str, out: list[Candidate]) -> list[Candidate]:
+    """``out`` (keep, and the canonical form unless it is the span's text) and the rewrites a
+    mistranslation's grammar needs, without duplicates."""
+    more: list[tuple[int, int, str, str]] = []  # start, end, replacement, source
     start, end = span.start, span.end
     quoted = (start > 0 and end < len(line) and line[start - 1] in QUOTE_PAIRS
               and line[end] == QUOTE_PAIRS[line[start - 1]])
     if quoted:
-        add(start - 1, end + 1, target, "unquote")
+        more.append((start - 1, end + 1, target, "unquote"))
         start, end = start - 1, end + 1
     det = _DET_RE.search(line, _det_from(line, start), start)
     if det:
         det_start = det.start(1)
-        add(det_start, end, target, "drop-determiner")
+        more.append((det_start, end, target, "drop-determiner"))
         word = det.group(1)
         if word.lower() != "the":
             the = "The" if word[0].isupper() else "the"
-            add(det_start, end, f"{the}{det.group(2)}{target}", "definite")
+            more.append((det_start, end, f"{the}{det.group(2)}{target}", "definite"))
     else:
-        det = _POSSESSIVE_RE.search(line, 0, start)  # "Ukraine's third city" -> "Ukraine's city of Sumy"
+        # "Ukraine's third city" -> "Ukraine's city of Sumy"
+        det = _POSSESSIVE_RE.search(line, _possessive_from(line, start), start)
         det_start = det.start(1) if det else -1
     noun = _NOUN_RE.match(line[end:]) if entry.kind == "place" and det else None
     if det and noun:
         lead = line[det_start : det.end(2)]
-        add(det_start, end + noun.end(2), f"{lead}{noun.group(2)} of {target}", "place-noun")
+        more.append((det_start, end + noun.end(2), f"{lead}{noun.group(2)} of {target}", "place-noun"))
         if noun.group(4):
-            add(det_start, end + noun.end(4), f"{lead}{noun.group(2)} of {target} in {noun.group(4)}",
-                "place-noun")
+            more.append((det_start, end + noun.end(4), f"{lead}{noun.group(2)} of {target} in {noun.group(4)}",
+                         "place-noun"))
+    seen = {(span.start, span.end, span.text), (span.start, span.end, target)}
+    for start, end, replacement, source in more:
+        key = (start, end, replacement)
+        if key not in seen and start <= span.start and end >= span.end:
+            seen.add(key)
+            out.append(Candidate(span, start, end, line[start:end], replacement, source))
     return out

@@ -39,13 +39,14 @@ from .glossary import Entry, Forms
 from .lm import SentenceScorer
 from .prepositions import SOURCE as PREPOSITION
 from .prepositions import PrepositionSpan
-from .records import FUZZY, MISTRANSLATION, SOURCE, VARIANT, Candidate, Span
+from .records import FUZZY, MISTRANSLATION, SOURCE, VARIANT, Candidate, Span, quick_init
 
 _SENT_END = re.compile(r"[.!?;](?=\s|$)")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Proposal:
     """A span with its glossary entry and candidates (keep first)."""
 

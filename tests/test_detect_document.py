@@ -16,6 +16,7 @@ from retrans.pieces import PieceSet, ascii_view, pair_hashes, piece_hashes, word
 from retrans.pipeline import Repairer
 from retrans.rank import GlossaryRanker
 from retrans.scripts import may_mix, mixed_words
+from tests.conftest import ROOT
 from tests.test_glossary_cache import PlainMatcher, random_glossary
 
 
@@ -166,3 +167,138 @@ def test_long_documents_are_matched_in_runs_of_lines(small_glossary, monkeypatch
     matcher = Matcher(small_glossary, "en")
     assert matcher.find_lines(lines) == whole == by_lines(matcher, lines)
     assert [s.line for s in whole if s.text == "third"] == [2, 5, 7, 10, 12, 15]
+
+
+# -- many documents at once (Matcher.find_documents, Repairer.prepare_many) -------------------------
+
+DEV = ROOT / "corpora" / "dev"
+
+
+def dev_documents(lang: str, seed: int = 5) -> list[list[str]]:
+    """The MT lines of a dev set grouped into documents of 1-5 lines, with a few odd ones: empty, blank
+    lines, an odd character (matched line by line), a line of mixed scripts, curly quotes."""
+    path = DEV / "dev.tsv" if lang == "en" else DEV / lang / "dev.tsv"
+    lines = [row.split("\t")[2] for row in path.read_text(encoding="utf-8").splitlines()[1:]]
+    rng = random.Random(seed)
+    docs: list[list[str]] = []
+    while lines:
+        n = rng.randint(1, 5)
+        docs.append(lines[:n])
+        lines = lines[n:]
+    docs[1:1] = [[], [""], ["", docs[0][0], ""], [f"İstanbul: {docs[0][0]}"], ["Zеlensky “Kиєві” Zelnski"]]
+    return docs
+
+
+LANGS = ["en", "ru", "uk", "cs", "pl", "de", "fr", "zh", "ja"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_documents_matched_together_give_each_document_s_spans(news_glossary, lang):
+    docs = dev_documents(lang)
+    matcher = Matcher(news_glossary, lang)
+    found = matcher.find_documents(docs)
+    assert found == [matcher.find_lines(d) for d in docs] == [by_lines(matcher, d) for d in docs]
+    assert sum(map(len, found)) >= 5
+
+
+def test_documents_matched_together_in_runs_and_alone(small_glossary, monkeypatch):
+    import retrans.detect as detect
+
+    docs = [["Mark Route met Zelnski.", "x" * 50 + " third"], [], ["Soumy " * 12 + "Walloudimir Zelnski"],
+            ["ΣΟΦΙΑ and the third city"], ["third"], ["", "Zelnski"]] * 3
+    matcher = Matcher(small_glossary, "en")
+    whole = matcher.find_documents(docs)
+    monkeypatch.setattr(detect, "CHUNK", 60)  # batches of a few documents; the longest document alone
+    assert Matcher(small_glossary, "en").find_documents(docs) == whole == [by_lines(matcher, d) for d in docs]
+    assert [len(f) for f in whole[:6]] == [3, 0, 13, 1, 1, 1]
+
+
+def test_random_documents_matched_together_give_the_plain_algorithm_s_spans():
+    words = ["mark", "rutte", "route", "new", "york", "city", "third", "sumy", "al", "sham", "bank", "west",
+             "o'neil", "al-sham", "são", "paulo", "zürich", "x1", "b2b"]
+    filler = ["the", "said", "x-", "'s", "markets", "—", "é", "“", "”", ",", "Ω"]
+    rng = random.Random(12)
+    for trial in range(10):
+        glossary = random_glossary(rng, words, 14)
+        matcher, plain = Matcher(glossary, "en"), PlainMatcher(glossary, "en")
+        docs = [[" ".join(rng.choice(words + filler) for _ in range(rng.randint(0, 10)))
+                 for _ in range(rng.randint(0, 4))] for _ in range(12)]
+        assert matcher.find_documents(docs) == [plain_lines(plain, d) for d in docs], (trial, docs)
+
+
+def test_piece_sets_place_words_and_pairs():
+    words = ["zelnski", "mark route", "third", "route"]
+    pieces = PieceSet(words)
+    view = ascii_view("Mark Route: ROUTE third-mark route")
+    found, places = pieces.where(*piece_hashes(view))
+    assert sorted(zip(found.tolist(), places.tolist())) == [(1, 1), (1, 25), (2, 19), (3, 6), (3, 13), (3, 30)]
+    # words sharing one hash come back each; a single word is never placed at a pair, nor the reverse
+    same = PieceSet(["alpha", "beta", "alpha"])
+    found, places = same.where(*piece_hashes(ascii_view("alpha beta")))
+    assert sorted(zip(found.tolist(), places.tolist())) == [(0, 1), (1, 7), (2, 1)]
+    assert [a.tolist() for a in PieceSet([]).where(*piece_hashes(ascii_view("alpha")))] == [[], []]
+
+
+def prepared(repairer, docs, sources=None):
+    """detect + propose of each document, one at a time."""
+    out = []
+    for k, text in enumerate(docs):
+        lines = text.split("\n")
+        source = sources[k].split("\n") if sources else None
+        out.append((lines, repairer.propose(lines, repairer.detect(lines, source), source)))
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_prepare_many_gives_each_document_s_proposals(news_glossary, lang):
+    docs = ["\n".join(d) for d in dev_documents(lang)]
+    repairer = Repairer(news_glossary, GlossaryRanker(), RepairConfig(lang=lang, model="none", fuzzy=False))
+    many = repairer.prepare_many([(t, f"d{k}", None) for k, t in enumerate(docs)])
+    assert many == prepared(repairer, docs)
+    assert sum(len(p) for _, p in many) >= 3
+
+
+def test_prepare_many_with_fuzzy_matching_and_sources(news_glossary):
+    docs = ["\n".join(d) for d in dev_documents("en")]
+    sources = [t.upper() for t in docs]  # line-aligned; only its names count
+    repairer = Repairer(news_glossary, GlossaryRanker(), RepairConfig(model="none", source_lang="en"))
+    assert repairer.fuzzy is not None
+    many = repairer.prepare_many([(t, f"d{k}", s) for k, (t, s) in enumerate(zip(docs, sources))])
+    assert many == prepared(repairer, docs, sources)
+    with pytest.raises(ValueError):
+        repairer.prepare_many([("one\ntwo", "d", "one")])
+
+
+def test_possessive_search_from_the_last_space_finds_what_a_search_from_0_finds():
+    from retrans.propose import _POSSESSIVE_RE, _possessive_from
+
+    rng = random.Random(3)
+    parts = ["Ukraine's", "Ukraine’s", "its", "x's", "'s", "s", " ", "  ", "\t", "\u00a0", "the", "é's", "_'s", ","]
+    for _ in range(3000):
+        line = "".join(rng.choice(parts) for _ in range(rng.randint(0, 8)))
+        line += rng.choice(["", " ", "\t", "\u00a0 ", "  "]) + "third"
+        start = len(line) - 5
+        whole = _POSSESSIVE_RE.search(line, 0, start)
+        part = _POSSESSIVE_RE.search(line, _possessive_from(line, start), start)
+        assert (whole and (whole.span(), whole.groups())) == (part and (part.span(), part.groups())), line
+
+
+def test_records_are_frozen_slotted_dataclasses_with_their_signature():
+    import dataclasses
+    import pickle
+
+    from retrans.records import Candidate, Span
+
+    span = Span(1, 0, 5, "Soumy", "sumy", "variant", "Soumy")
+    cand = Candidate(span, 0, 5, "Soumy", "Sumy", "canonical")
+    assert (cand.score, cand.morph_rank) == (None, 0)
+    assert Candidate(span, 0, 5, "a", "b", "keep", 0.5, 2).morph_rank == 2
+    morph = MorphSpan(1, 0, 5, "Сумы", "sumy", "variant", "Сумы", lang="uk", cases=("nomn",))
+    assert (morph.fixed, morph.entry_kind) == ("", "other")
+    for record in (span, cand, morph):
+        assert pickle.loads(pickle.dumps(record)) == record and hash(record) == hash(dataclasses.replace(record))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.start = 2
+        assert not hasattr(record, "__dict__")
+    with pytest.raises(TypeError):
+        Span(1, 0, 5, "Soumy")
