@@ -9,7 +9,6 @@ is written before every input has been read and checked.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 import unicodedata
@@ -20,7 +19,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..batch import InputFile, edit_record, expand_inputs, run_batch, run_key
+from ..batch import InputFile, expand_inputs, run_batch, run_key
 from ..config import DEFAULT_LANG, DEFAULT_MODEL, RepairConfig
 from ..engines import ENGINES, Job, LocalEngine, Outcome, WorkContext, Worker, make_engine
 from ..errors import InputError, RetransError
@@ -34,7 +33,7 @@ from ..formats.text import (
     write_files_atomic,
 )
 from ..lm import MODELS
-from ..records import Edit
+from ..records import Edit, edit_json
 from ..safety import safe_join
 from .common import err, load_glossaries
 from .progress import make_progress
@@ -220,7 +219,8 @@ def _fix_batch(req: FixRequest, ctx: WorkContext, jobs: list[Job], key: str, qui
     finally:
         engine.close()
     outcome = FixOutcome(done.outcomes, done.signature or Worker(ctx).signature(), done.resumed, done.failed)
-    _write_edit_log(req.edits, outcome.edits)
+    if req.edits is not None:
+        write_files_atomic([(req.edits, _edit_log(outcome.results))])
     return outcome
 
 
@@ -294,13 +294,9 @@ def plan_targets(req: FixRequest, files: list[InputFile]) -> list[Path | None]:
     return targets
 
 
-def _edit_log(edits: list[Edit]) -> bytes:
-    return "".join(json.dumps(edit_record(e), ensure_ascii=False) + "\n" for e in edits).encode("utf-8")
-
-
-def _write_edit_log(path: Path | None, edits: list[Edit]) -> None:
-    if path is not None:
-        write_files_atomic([(path, _edit_log(edits))])
+def _edit_log(results: list[Outcome]) -> bytes:
+    """The edit log: one JSON line per edit (those of written outputs come as JSON already)."""
+    return "".join(f"{line}\n" for r in results for line in (r.edits_json or map(edit_json, r.edits))).encode()
 
 
 def _write_single(req: FixRequest, bom: bool, outcome: FixOutcome) -> None:
@@ -312,7 +308,7 @@ def _write_single(req: FixRequest, bom: bool, outcome: FixOutcome) -> None:
     else:
         _stdout(("\ufeff" if bom else "") + result.text)
     if req.edits:
-        files.append((req.edits, _edit_log(outcome.edits)))
+        files.append((req.edits, _edit_log(outcome.results)))
     write_files_atomic(files)
 
 
