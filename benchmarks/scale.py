@@ -415,8 +415,9 @@ def main() -> int:
     ap.add_argument("--naive-budget", type=float, default=20.0, help="seconds of naive fixing per size")
     ap.add_argument("--fuzzy-budget", type=float, default=20.0, help="seconds of fuzzy-on repair per size")
     ap.add_argument("--model-lines", type=int, default=300)
-    ap.add_argument("--workers-docs", type=int, default=1_500, help="documents given to the CLI workers runs "
-                    "(each also runs on half of them, for the marginal rate)")
+    ap.add_argument("--workers-docs", type=int, default=3_000, help="documents given to the CLI workers runs "
+                    "(each also runs on half of them, for the marginal rate; keep both halves above 1,000, where "
+                    "`retrans fix` stops probing every output before the run)")
     ap.add_argument("--workers-repeat", type=int, default=1, help="CLI workers runs: the best of this many")
     ap.add_argument("--workers-entries", type=int, default=1_000, help="glossary size of the CLI workers runs")
     ap.add_argument("--no-model", action="store_true")
