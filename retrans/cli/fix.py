@@ -34,7 +34,7 @@ from ..formats.text import (
 )
 from ..lm import MODELS
 from ..records import Edit, edit_json
-from ..safety import safe_join
+from ..safety import RealPaths, safe_join
 from .common import err, load_glossaries
 from .progress import make_progress
 
@@ -274,6 +274,7 @@ def plan_targets(req: FixRequest, files: list[InputFile]) -> list[Path | None]:
     """Where each input's output goes (``None``: stdout or nowhere); refuses unsafe or clashing targets."""
     if req.check:
         return [None] * len(files)
+    real = RealPaths()
     if req.output:
         targets: list[Path | None] = [req.output]
     elif req.out_dir:
@@ -282,14 +283,14 @@ def plan_targets(req: FixRequest, files: list[InputFile]) -> list[Path | None]:
         for f in files:
             if not f.rel or f.rel in (".", ".."):
                 raise InputError("cannot name an output after this input", f.source)
-        targets = [safe_join(req.out_dir, f.rel) for f in files]
+        targets = [safe_join(req.out_dir, f.rel, real.folder) for f in files]
         if len(set(targets)) != len(targets):
             raise InputError("two inputs share a file name; --out-dir would write one over the other")
     else:
         targets = [None]
-    inputs = {Path(f.source).resolve() for f in files if f.source != "-"}
+    inputs = {real(f.source) for f in files if f.source != "-"}
     for t in (*targets, req.edits):
-        if t is not None and t.resolve() in inputs:
+        if t is not None and real(t) in inputs:
             raise InputError("refusing to overwrite an input file; choose another output", str(t))
     return targets
 
