@@ -5,23 +5,24 @@ rather than pickled to each; each worker loads the model lazily, once, on its fi
 job. Given an output folder, each worker writes its outputs there itself
 (atomically, in parallel with the others) and sends back their digests.
 
-The parent talks to each worker over a pipe of its own, from its main thread: it
-keeps ``DEPTH`` jobs sent ahead to each worker (so none waits for the parent) and
-yields the outcomes in job order. There are no helper threads: the worker-handler
-thread of ``multiprocessing.Pool`` woke on every result and cost the parent about
-0.5 ms of CPU per job, a fifth of a job's own cost on two cores. Errors come back as
-text (an exception object might fail to unpickle and hang a pool); a worker that
-dies (killed, out of memory) stops the run with one line instead of hanging it.
-Workers ignore Ctrl-C: the parent handles it (stops the workers, removes what a
-stopped write left, keeps finished documents in the manifest); if the parent is
-killed outright, the kernel kills the workers with it (Linux).
+The parent talks to each worker over a pipe of its own (``Connection.send``, as
+``multiprocessing.Pool`` does, between this process and its own forks only), from
+its main thread: it keeps ``DEPTH`` jobs sent ahead to each worker (so none waits
+for the parent) and yields the outcomes in job order. There are no helper threads:
+the worker-handler thread of ``multiprocessing.Pool`` woke on every result and
+cost the parent about 0.5 ms of CPU per job, a fifth of a job's own cost. Errors
+come back as text (an exception object might fail to unpickle, which hangs a
+``Pool``); a worker that dies (killed, out of memory) stops the run with one line
+instead of hanging it. Workers ignore Ctrl-C: the parent handles it (stops the
+workers, removes what a stopped write left, keeps finished documents in the
+manifest); if the parent is killed outright, the kernel kills the workers with it
+(Linux).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
 from collections import deque
@@ -34,7 +35,7 @@ from ..formats.text import OutputError
 from . import Job, Outcome, WorkContext, Worker
 
 DEPTH = 2  # jobs sent ahead to each worker
-SMALL = 32 * 1024  # a job larger than this (pickled) goes only to an idle worker, so no pipe blocks both ways
+SMALL = 16 * 1024  # a job with more text goes only to an idle worker, so no pipe blocks both ways
 WINDOW = 1024  # jobs that may finish ahead of the oldest unfinished one (bounds the outcomes held for order)
 _ERRORS: dict[str, type[Exception]] = {"OutputError": OutputError, "RetransError": RetransError}
 
@@ -60,21 +61,22 @@ def _serve(ctx: WorkContext, conn: Connection, parent: int) -> None:
     worker = Worker(ctx)
     while True:
         try:
-            job, out_dir = pickle.loads(conn.recv_bytes())
+            job, out_dir = conn.recv()
         except EOFError:
             return
-        conn.send_bytes(_reply(worker, job, out_dir))
+        try:
+            conn.send(_reply(worker, job, out_dir))
+        except Exception as exc:  # an outcome that does not pickle (nothing is sent then)
+            conn.send(("RuntimeError", f"{type(exc).__name__}: {exc}"))
 
 
-def _reply(worker: Worker, job: Job, out_dir: Path | None) -> bytes:
+def _reply(worker: Worker, job: Job, out_dir: Path | None) -> Outcome | tuple[str, str]:
     try:
-        out = worker.run(job) if out_dir is None else worker.run_into(job, out_dir)
-        return pickle.dumps(out, pickle.HIGHEST_PROTOCOL)
+        return worker.run(job) if out_dir is None else worker.run_into(job, out_dir)
     except RetransError as exc:
-        error = (type(exc).__name__ if type(exc) in _ERRORS.values() else "RetransError", exc.oneline())
+        return (type(exc).__name__ if type(exc) in _ERRORS.values() else "RetransError", exc.oneline())
     except Exception as exc:  # a bug
-        error = ("RuntimeError", f"{type(exc).__name__}: {exc}")
-    return pickle.dumps(error, pickle.HIGHEST_PROTOCOL)
+        return ("RuntimeError", f"{type(exc).__name__}: {exc}")
 
 
 def _outcome(payload: Outcome | tuple[str, str]) -> Outcome:
@@ -125,7 +127,6 @@ class _Run:
         self.sent: list[deque[int]] = [deque() for _ in engine.conns]  # per worker, the jobs it has
         self.ready: dict[int, Outcome | tuple[str, str]] = {}
         self.next = 0  # the next job to send
-        self.blob = b""  # that job, pickled
 
     def outcomes(self) -> Iterator[Outcome]:
         for first in range(len(self.jobs)):
@@ -140,13 +141,12 @@ class _Run:
         order = sorted(range(len(self.sent)), key=lambda w: len(self.sent[w]))
         for w in order:
             while len(self.sent[w]) < DEPTH and self.next < min(len(self.jobs), first + WINDOW):
-                if not self.blob:
-                    self.blob = pickle.dumps((self.jobs[self.next], self.out_dir), pickle.HIGHEST_PROTOCOL)
-                if self.sent[w] and len(self.blob) > SMALL:
+                job = self.jobs[self.next]
+                if self.sent[w] and len(job.text or "") + len(job.source_text or "") > SMALL:
                     break
-                self.engine.conns[w].send_bytes(self.blob)
+                self.engine.conns[w].send((job, self.out_dir))
                 self.sent[w].append(self.next)
-                self.next, self.blob = self.next + 1, b""
+                self.next += 1
 
     def collect(self) -> None:
         """Wait for replies (or a worker's death) and keep them."""
@@ -164,10 +164,10 @@ class _Run:
 
     def _receive(self, w: int) -> None:
         try:
-            blob = self.engine.conns[w].recv_bytes()
+            reply = self.engine.conns[w].recv()
         except EOFError:
             self._died(w)
-        self.ready[self.sent[w].popleft()] = pickle.loads(blob)
+        self.ready[self.sent[w].popleft()] = reply
 
     def _died(self, w: int) -> None:
         proc = self.engine.procs[w]
