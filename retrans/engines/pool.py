@@ -34,8 +34,8 @@ from ..errors import RetransError
 from ..formats.text import OutputError
 from . import Job, Outcome, WorkContext, Worker
 
-DEPTH = 2  # jobs sent ahead to each worker
-SMALL = 16 * 1024  # a job with more text goes only to an idle worker, so no pipe blocks both ways
+DEPTH = 3  # jobs sent ahead to each worker (the parent may stall on a manifest fsync)
+SMALL = 8 * 1024  # a job with more text (characters) goes only to an idle worker, so no pipe blocks both ways
 WINDOW = 1024  # jobs that may finish ahead of the oldest unfinished one (bounds the outcomes held for order)
 _ERRORS: dict[str, type[Exception]] = {"OutputError": OutputError, "RetransError": RetransError}
 
