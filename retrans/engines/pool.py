@@ -144,7 +144,10 @@ class _Run:
                 job = self.jobs[self.next]
                 if self.sent[w] and len(job.text or "") + len(job.source_text or "") > SMALL:
                     break
-                self.engine.conns[w].send((job, self.out_dir))
+                try:
+                    self.engine.conns[w].send((job, self.out_dir))
+                except OSError:  # a broken pipe: it died
+                    self._died(w)
                 self.sent[w].append(self.next)
                 self.next += 1
 
@@ -165,7 +168,7 @@ class _Run:
     def _receive(self, w: int) -> None:
         try:
             reply = self.engine.conns[w].recv()
-        except EOFError:
+        except (EOFError, OSError):  # closed, or reset (it died with jobs unread)
             self._died(w)
         self.ready[self.sent[w].popleft()] = reply
 
