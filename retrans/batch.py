@@ -3,11 +3,19 @@
 The manifest (``.retrans-manifest.jsonl`` in the output folder) gets one JSON line
 per finished document: its input's sha256, the sha256 of the output written, the
 key of the run settings, and the document's edits. A document is finished when its
-output has been renamed into place and then its line appended and fsynced. A run
-that is killed at any point leaves complete outputs and complete lines only (a torn
-last line is cut off when the manifest is next opened); the next run with the same
-settings skips every document whose input, settings and output still match, and
-redoes the rest, so its outputs and edit log equal those of an uninterrupted run.
+output has been written durably (a temporary file, fsynced, renamed into place, the
+folder fsynced; by a worker or by this process) and then its line appended. Each
+line is handed to the operating system at once, and the manifest is fsynced at most
+every ``SYNC_SECONDS`` (group commit) and when the run ends or is interrupted.
+
+What is guaranteed: a run that is killed at any point (SIGKILL, Ctrl-C, a crash)
+leaves complete outputs and complete lines only (a torn last line is cut off, and
+stray temporary files removed, when the manifest is next opened); the next run with
+the same settings skips every document whose input, settings and output still match
+(the output's sha256 is checked), and redoes the rest, so its outputs and edit log
+equal those of an uninterrupted run. A power cut may also lose the lines of the last
+``SYNC_SECONDS``: those documents are simply redone, into the same bytes. A line never
+survives without its output, since the output was durable before the line was written.
 
 The manifest is locked while a run uses it, so two runs never write one folder.
 
@@ -21,6 +29,7 @@ import glob
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePath
@@ -28,13 +37,14 @@ from typing import Any, Protocol
 
 from . import __version__
 from .config import RepairConfig
-from .engines import Engine, Job, Outcome, text_digest
+from .engines import Engine, Job, Outcome, text_digest, write_output
 from .errors import InputError, RetransError
 from .formats.documents import SUFFIXES
-from .formats.text import OutputError, read_text, remove_stale_temporaries, write_files_atomic
+from .formats.text import OutputError, read_text, remove_stale_temporaries
 from .records import Edit
 
 MANIFEST_NAME = ".retrans-manifest.jsonl"
+SYNC_SECONDS = 0.5  # the manifest is fsynced at most this often (and when a run ends)
 _FORMAT = 1
 
 try:  # POSIX advisory locks; elsewhere runs are simply not locked
@@ -53,21 +63,16 @@ def run_key(config: RepairConfig, glossary_digest: str, encoding: str, **options
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
 
-def edit_record(edit: Edit) -> dict[str, Any]:
-    """``edit.to_dict()``, the fast way: an Edit is flat (its one dict, ``evidence``, is copied)."""
-    data = dict(vars(edit))
-    data["evidence"] = dict(edit.evidence)
-    return data
-
-
 class Manifest:
     """The record of finished documents in one output folder (a context manager that holds its lock)."""
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
         self.path = self.folder / MANIFEST_NAME
-        self.records: dict[str, dict[str, Any]] = {}
+        self.records: dict[str, dict[str, Any]] = {}  # what the manifest held when opened
         self._fh: Any = None
+        self._unsynced = False
+        self._synced_at = 0.0
 
     def __enter__(self) -> Manifest:
         try:
@@ -85,8 +90,15 @@ class Manifest:
         remove_stale_temporaries(self.folder, recursive=True)  # outputs mirror a tree: so may a kill's leftovers
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self._fh is not None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if self._fh is None:
+            return
+        try:
+            self.sync()
+        except OutputError:
+            if exc_type is None:  # an error already on its way is the one to report
+                raise
+        finally:
             self._fh.close()  # closing releases the lock
             self._fh = None
 
@@ -127,17 +139,34 @@ class Manifest:
             return None
         return rec
 
-    def add(self, rec: dict[str, Any]) -> None:
-        """Append one record and make it durable."""
-        line = (json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8")
+    def add(self, rec: dict[str, Any], edits: list[str]) -> None:
+        """Append one record: ``rec`` and its ``edits``, each already JSON (as ``edits_json``).
+
+        The line goes to the operating system at once (a killed process loses nothing); it is fsynced
+        with the lines after it, once ``SYNC_SECONDS`` have passed since the last fsync, or at the end.
+        """
+        head = json.dumps(rec, ensure_ascii=False)  # the same bytes as json.dumps({**rec, "edits": [...]})
+        line = f'{head[:-1]}, "edits": [{", ".join(edits)}]}}\n'.encode()
         try:
             self._fh.seek(0, os.SEEK_END)
             self._fh.write(line)
             self._fh.flush()
+        except OSError as exc:
+            raise OutputError(f"cannot write the manifest: {exc.strerror or exc}", str(self.path)) from None
+        self._unsynced = True
+        if time.monotonic() - self._synced_at >= SYNC_SECONDS:
+            self.sync()
+
+    def sync(self) -> None:
+        """fsync the lines appended since the last time."""
+        if not self._unsynced:
+            return
+        try:
             os.fsync(self._fh.fileno())
         except OSError as exc:
             raise OutputError(f"cannot write the manifest: {exc.strerror or exc}", str(self.path)) from None
-        self.records[rec["name"]] = rec
+        self._unsynced = False
+        self._synced_at = time.monotonic()
 
 
 
@@ -223,8 +252,10 @@ def run_batch(jobs: list[Job], out_dir: str | Path, key: str, engine: Engine, pr
               describe: Callable[[Job, list[Edit]], list[Any]] | None = None) -> BatchOutcome:
     """Repair ``jobs`` into ``out_dir`` with ``engine``, skipping those the manifest records as finished.
 
-    Each output is written atomically as its outcome arrives (in job order), then recorded in the manifest.
-    A job that fails (a bad file found in a folder) is reported through ``on_error`` and skipped.
+    Each output is written atomically (by the engine's workers, or here when an outcome brings its bytes
+    back), then recorded in the manifest as its outcome arrives, in job order. A job that fails (a bad
+    file found in a folder) is reported through ``on_error`` and skipped. If the run stops (an error,
+    Ctrl-C), the engine is closed and the temporary files of the writes it stopped are removed.
     A finished batch resumes without starting a worker or loading a model; ``describe(job, edits)`` gives
     a resumed document its report items (for ``--report``).
     """
@@ -249,23 +280,26 @@ def run_batch(jobs: list[Job], out_dir: str | Path, key: str, engine: Engine, pr
             sig = sig or rec.get("signature")
             resumed += 1
             progress.advance(len(edits))
-        if pending:
-            for out in engine.map(pending):
+        try:
+            for out in engine.map(pending, out_dir) if pending else ():
                 if out.error is not None:
                     failed.append(out.error)
                     if on_error is not None:
                         on_error(out.error)
                     progress.advance(0)
                     continue
+                if not out.out_sha256:  # the engine sent the bytes back: write them here
+                    write_output(out, out_dir)
                 job = jobs[out.index]  # jobs are numbered in order
-                write_files_atomic([(out_dir / out.rel, out.data)])
                 manifest.add({"format": _FORMAT, "name": out.rel, "source": job.name, "run": key,
-                              "signature": out.signature, "sha256": out.sha256,
-                              "out_sha256": hashlib.sha256(out.data).hexdigest(),
-                              "edits": [edit_record(e) for e in out.edits]})
-                out.data = b""  # written: do not keep it
+                              "signature": out.signature, "sha256": out.sha256, "out_sha256": out.out_sha256},
+                             out.edits_json)
                 done[out.index] = out
                 sig = out.signature
                 progress.advance(len(out.edits))
+        except BaseException:
+            engine.close()  # its workers stopped, no write is under way:
+            remove_stale_temporaries(out_dir, recursive=True)  # remove the temporaries of the writes stopped
+            raise
         progress.stop()
     return BatchOutcome([done[j.index] for j in jobs if j.index in done], resumed, sig, failed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
 
 from .apply import apply_edits
@@ -16,12 +16,35 @@ from .records import Edit
 _POSITION_ID = re.compile(r"\d+:\d+")
 
 
-def safe_join(folder: str | Path, relative: str | PurePath) -> Path:
+class RealPaths:
+    """``os.path.realpath`` for many files: each folder is resolved once, then a file costs one ``lstat``."""
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path: str | os.PathLike[str]) -> str:
+        path = os.fspath(path)
+        head, name = os.path.split(path)
+        if name in ("", ".", "..") or os.path.islink(path):
+            return os.path.realpath(path)
+        return os.path.join(self.folder(head), name)
+
+    def folder(self, path: str | os.PathLike[str]) -> str:
+        """The real path of a folder, resolved once."""
+        key = os.fspath(path)
+        if key not in self._folders:
+            self._folders[key] = os.path.realpath(key)
+        return self._folders[key]
+
+
+def safe_join(folder: str | Path, relative: str | PurePath,
+              realpath: Callable[[str | Path], str] = os.path.realpath) -> Path:
     """``folder / relative``, refused unless it stays inside ``folder``.
 
     Refused: an absolute ``relative``, any ``..`` or empty component, a NUL byte, a
     target that is a symbolic link, and a path that leaves ``folder`` through a
     linked sub-folder. ``folder`` itself may be a link; what matters is where it points.
+    ``realpath`` resolves folders (:meth:`RealPaths.folder` when joining many names).
     """
     rel = PurePath(relative)
     text = str(relative)
@@ -33,8 +56,8 @@ def safe_join(folder: str | Path, relative: str | PurePath) -> Path:
     target = base / rel
     if target.is_symlink():
         raise InputError("is a symbolic link; retrans does not write through links", str(target))
-    real_base = Path(os.path.realpath(base))
-    real_parent = Path(os.path.realpath(target.parent))
+    real_base = Path(realpath(base))
+    real_parent = Path(realpath(target.parent))
     if not (real_parent == real_base or real_parent.is_relative_to(real_base)):
         raise InputError(f"would be written outside {base}", str(target))
     return target

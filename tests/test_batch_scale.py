@@ -15,6 +15,7 @@ import pytest
 
 from retrans.batch import MANIFEST_NAME
 from retrans.cli.progress import LogProgress
+from retrans.engines import Worker
 from retrans.formats.text import TMP_PREFIX, TMP_SUFFIX
 from tests.conftest import DATA
 from tests.reliability_helpers import assert_one_line_error, files_under, run_main
@@ -171,6 +172,47 @@ def test_ctrl_c_or_kill_with_workers_stops_cleanly_and_resumes_exactly(tmp_path)
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "resumed from the manifest" in r.stderr, r.stderr
     assert outputs(out) == outputs(ref) and not stale.exists()  # the stale temporary in sub/ was removed
+
+
+class Unpicklable(Exception):
+    """An exception that cannot be rebuilt from its args: unpickling it fails."""
+
+    def __init__(self, a, b):
+        super().__init__(a)
+
+
+@pytest.mark.parametrize("fault", ["bug", "death"])
+def test_a_worker_that_fails_or_dies_stops_the_run_with_one_line(fault, tmp_path, monkeypatch, capsys):
+    """The forked workers inherit the fault: a bug (an exception that would not unpickle) is one line,
+    exit 3; a worker killed mid-run (out of memory, say) is one line, exit 2. Neither hangs the run."""
+    docs = make_docs(tmp_path / "in", 6, 10, seed=14)
+    out = tmp_path / "out"
+    parent = os.getpid()
+    real = Worker.run_into
+
+    def failing(self, job, out_dir):
+        if os.getpid() != parent and job.index == 3:
+            if fault == "death":
+                os.kill(os.getpid(), signal.SIGKILL)
+            raise Unpicklable("boom", 2)
+        return real(self, job, out_dir)
+
+    def hung(*a):
+        raise TimeoutError("the run hangs")
+
+    monkeypatch.setattr(Worker, "run_into", failing)
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    try:
+        code, _, err = run_main(["fix", *docs, *SMALL, "--out-dir", out, "--workers", "2"], monkeypatch, capsys)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    if fault == "bug":
+        assert code == 3 and err == "retrans: internal error: RuntimeError: Unpicklable: boom (please report it)\n"
+    else:
+        assert_one_line_error(code, err, "a worker process stopped (killed by signal 9)", "run the same command again")
+    assert MANIFEST_NAME in os.listdir(out) and not [n for n in os.listdir(out) if n.startswith(TMP_PREFIX)]
 
 
 def test_ray_engine_writes_what_the_local_engine_writes(tmp_path):

@@ -48,9 +48,9 @@ def outputs(folder: Path) -> dict[str, bytes]:
     return {k: v for k, v in files_under(folder).items() if k != MANIFEST_NAME}
 
 
-def batch_cmd(docs: list[Path], out: Path) -> list[str]:
+def batch_cmd(docs: list[Path], out: Path, workers: int = 1) -> list[str]:
     return [sys.executable, "-m", "retrans", "fix", *map(str, docs), *map(str, SMALL), "--out-dir", str(out),
-            "--edits", str(out / "edits.jsonl"), "-q"]
+            "--edits", str(out / "edits.jsonl"), "--workers", str(workers), "-q"]
 
 
 def manifest_lines(out: Path) -> int:
@@ -60,20 +60,23 @@ def manifest_lines(out: Path) -> int:
         return 0
 
 
-def test_sigkill_at_random_points_resumes_to_the_uninterrupted_output(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigkill_at_random_points_resumes_to_the_uninterrupted_output(workers, tmp_path):
+    """With 2 workers, the workers write the outputs: the main process is killed (its workers die with it)
+    while they may be mid-write or ahead of the manifest."""
     docs = make_docs(tmp_path / "in", 50, 100, seed=1)
     ref, out = tmp_path / "ref", tmp_path / "out"
     subprocess.run(batch_cmd(docs, ref), check=True, timeout=120)
     expected = outputs(ref)
     assert len(expected) == 51 and b'"applied": true' in expected["edits.jsonl"]
 
-    rng = random.Random(8)
+    rng = random.Random(8 + workers)
     targets = sorted(rng.sample(range(1, 49), 5))  # kill once the manifest has this many documents...
     kills = []
     for target in targets:
         if manifest_lines(out) >= target:
             continue
-        proc = subprocess.Popen(batch_cmd(docs, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(batch_cmd(docs, out, workers), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while manifest_lines(out) < target and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.002)
@@ -86,7 +89,7 @@ def test_sigkill_at_random_points_resumes_to_the_uninterrupted_output(tmp_path):
     assert all(0 < k < 50 for k in kills), kills  # every kill landed mid-batch
     assert "edits.jsonl" not in outputs(out)  # the edit log comes only with a finished run
 
-    r = subprocess.run(batch_cmd(docs, out)[:-1], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(batch_cmd(docs, out, workers)[:-1], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "resumed from the manifest" in r.stderr
     assert outputs(out) == expected  # byte for byte: 50 documents and the edit log
@@ -183,6 +186,54 @@ def test_disk_full_is_one_line_and_leaves_no_partial_file(where, tmp_path, monke
         code, _, err = run_main(args, monkeypatch, capsys)
         assert code == 0, err
         assert set(outputs(out)) >= {d.name for d in docs}
+
+
+@pytest.mark.parametrize("fault", ["ENOSPC", "EROFS"])
+def test_a_write_error_in_a_worker_is_one_line_like_in_one_process(fault, tmp_path, monkeypatch, capsys):
+    """--workers 2: the forked workers inherit the fault (the main process does not see it); the error comes
+    back as the same one line, exit 2, no temporary file is left, and the run resumes once the disk is fine."""
+    docs = make_docs(tmp_path / "in", 6, 10, seed=3)
+    out = tmp_path / "out"
+    args = ["fix", *docs, *SMALL, "--out-dir", out, "--edits", out / "e.jsonl", "--workers", 2]
+    parent = os.getpid()
+    real_fdopen, real_replace = os.fdopen, os.replace
+
+    class FullFile:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            if data and os.getpid() != parent:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.fh.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+    def erofs(*a, **kw):
+        if os.getpid() != parent:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_replace(*a, **kw)
+
+    if fault == "ENOSPC":
+        monkeypatch.setattr(os, "fdopen", lambda fd, *a, **kw: FullFile(real_fdopen(fd, *a, **kw)))
+    else:
+        monkeypatch.setattr(os, "replace", erofs)
+    code, _, err = run_main(args, monkeypatch, capsys)
+    why = "no space left on the device" if fault == "ENOSPC" else "the folder is read-only or not writable"
+    assert_one_line_error(code, err, f"{out}{os.sep}doc0", f": cannot write: {why}")
+    monkeypatch.undo()
+    assert not [n for n in files_under(out) if Path(n).name.startswith(TMP_PREFIX)]
+    assert set(outputs(out)) <= {d.name for d in docs}  # no edit log: the run did not finish
+    code, _, err = run_main(args, monkeypatch, capsys)
+    assert code == 0, err
+    assert set(outputs(out)) == {d.name for d in docs} | {"e.jsonl"}
 
 
 @requires_sys_readonly

@@ -9,7 +9,6 @@ is written before every input has been read and checked.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 import unicodedata
@@ -20,7 +19,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..batch import InputFile, edit_record, expand_inputs, run_batch, run_key
+from ..batch import InputFile, expand_inputs, run_batch, run_key
 from ..config import DEFAULT_LANG, DEFAULT_MODEL, RepairConfig
 from ..engines import ENGINES, Job, LocalEngine, Outcome, WorkContext, Worker, make_engine
 from ..errors import InputError, RetransError
@@ -34,8 +33,8 @@ from ..formats.text import (
     write_files_atomic,
 )
 from ..lm import MODELS
-from ..records import Edit
-from ..safety import safe_join
+from ..records import Edit, edit_json
+from ..safety import RealPaths, safe_join
 from .common import err, load_glossaries
 from .progress import make_progress
 
@@ -220,7 +219,8 @@ def _fix_batch(req: FixRequest, ctx: WorkContext, jobs: list[Job], key: str, qui
     finally:
         engine.close()
     outcome = FixOutcome(done.outcomes, done.signature or Worker(ctx).signature(), done.resumed, done.failed)
-    _write_edit_log(req.edits, outcome.edits)
+    if req.edits is not None:
+        write_files_atomic([(req.edits, _edit_log(outcome.results))])
     return outcome
 
 
@@ -274,6 +274,7 @@ def plan_targets(req: FixRequest, files: list[InputFile]) -> list[Path | None]:
     """Where each input's output goes (``None``: stdout or nowhere); refuses unsafe or clashing targets."""
     if req.check:
         return [None] * len(files)
+    real = RealPaths()
     if req.output:
         targets: list[Path | None] = [req.output]
     elif req.out_dir:
@@ -282,25 +283,21 @@ def plan_targets(req: FixRequest, files: list[InputFile]) -> list[Path | None]:
         for f in files:
             if not f.rel or f.rel in (".", ".."):
                 raise InputError("cannot name an output after this input", f.source)
-        targets = [safe_join(req.out_dir, f.rel) for f in files]
+        targets = [safe_join(req.out_dir, f.rel, real.folder) for f in files]
         if len(set(targets)) != len(targets):
             raise InputError("two inputs share a file name; --out-dir would write one over the other")
     else:
         targets = [None]
-    inputs = {Path(f.source).resolve() for f in files if f.source != "-"}
+    inputs = {real(f.source) for f in files if f.source != "-"}
     for t in (*targets, req.edits):
-        if t is not None and t.resolve() in inputs:
+        if t is not None and real(t) in inputs:
             raise InputError("refusing to overwrite an input file; choose another output", str(t))
     return targets
 
 
-def _edit_log(edits: list[Edit]) -> bytes:
-    return "".join(json.dumps(edit_record(e), ensure_ascii=False) + "\n" for e in edits).encode("utf-8")
-
-
-def _write_edit_log(path: Path | None, edits: list[Edit]) -> None:
-    if path is not None:
-        write_files_atomic([(path, _edit_log(edits))])
+def _edit_log(results: list[Outcome]) -> bytes:
+    """The edit log: one JSON line per edit (those of written outputs come as JSON already)."""
+    return "".join(f"{line}\n" for r in results for line in (r.edits_json or map(edit_json, r.edits))).encode()
 
 
 def _write_single(req: FixRequest, bom: bool, outcome: FixOutcome) -> None:
@@ -312,7 +309,7 @@ def _write_single(req: FixRequest, bom: bool, outcome: FixOutcome) -> None:
     else:
         _stdout(("\ufeff" if bom else "") + result.text)
     if req.edits:
-        files.append((req.edits, _edit_log(outcome.edits)))
+        files.append((req.edits, _edit_log(outcome.results)))
     write_files_atomic(files)
 
 

@@ -4,8 +4,14 @@ A :class:`Job` names one input file; a :class:`Worker` (one per process or Ray
 actor, holding the glossary and, once loaded, the model) turns it into an
 :class:`Outcome`: the output bytes and the edits, or one error line. Engines only
 differ in where workers run: ``local`` (this process), ``pool`` (forked
-processes, ``--workers N``) and ``ray`` (Ray Data actors). Writing outputs and
-the manifest stays with the caller, so every engine writes the same bytes.
+processes, ``--workers N``) and ``ray`` (Ray Data actors).
+
+Given an output folder, local and pool workers write each output there themselves
+(:func:`write_output`: atomically and durably) and send back only its sha256 and
+the edits as JSON records, so the writes run in parallel and the caller's share of
+each document stays small; Ray actors, which may run on other machines, send the
+bytes back and the caller writes them with the same function. The manifest stays
+with the caller. Every engine writes the same bytes.
 """
 
 from __future__ import annotations
@@ -15,16 +21,17 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Protocol
 
 from ..apply import apply_edits
 from ..config import RepairConfig
 from ..errors import InputError, RetransError
 from ..formats.documents import Parsed, get_format
-from ..formats.text import MAX_LINE_CHARS, encode_text, read_text
+from ..formats.text import MAX_LINE_CHARS, encode_text, read_text, write_files_atomic
 from ..glossary import Glossary
 from ..pipeline import DocumentResult, Repairer, make_ranker
-from ..records import Edit
+from ..records import Edit, edit_json
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,11 @@ class Job:
 
 @dataclass
 class Outcome:
-    """What a worker made of a job: output bytes, edits and input digest, or an error line."""
+    """What a worker made of a job: output bytes, edits and input digest, or an error line.
+
+    Once the output is written (:func:`write_output`), ``data`` is dropped and ``out_sha256`` and
+    ``edits_json`` are set.
+    """
 
     index: int
     rel: str
@@ -61,6 +72,8 @@ class Outcome:
     error: str | None = None
     text: str = ""  # the repaired text (kept for single outputs and the HTML report)
     report: list[tuple[str, str, DocumentResult]] = field(default_factory=list)
+    out_sha256: str = ""  # the sha256 of the output written
+    edits_json: list[str] = field(default_factory=list)  # each edit as JSON (edit log and manifest lines)
 
     def to_json(self) -> str:
         """As one JSON string (what a Ray actor sends back; no pickles)."""
@@ -89,6 +102,16 @@ class WorkContext:
     field: str = "text"
     max_line_chars: int = MAX_LINE_CHARS
     keep_text: bool = False  # return the repaired text and report items (single outputs, --report)
+
+
+def write_output(out: Outcome, out_dir: str | Path) -> Outcome:
+    """Write ``out``'s bytes to ``out_dir / out.rel`` atomically and durably (temporary file, fsync,
+    rename, folder fsync); keep only their sha256 and the edits as JSON. Raise :class:`OutputError`."""
+    write_files_atomic([(Path(out_dir) / out.rel, out.data)])
+    out.out_sha256 = hashlib.sha256(out.data).hexdigest()
+    out.edits_json = [edit_json(e) for e in out.edits]
+    out.data = b""
+    return out
 
 
 def text_digest(text: str, bom: bool) -> str:
@@ -122,6 +145,12 @@ class Worker:
             return self._run(job)
         except RetransError as exc:
             return Outcome(job.index, job.rel, error=exc.oneline())
+
+    def run_into(self, job: Job, out_dir: str | Path) -> Outcome:
+        """Repair one file and write its output under ``out_dir`` (:func:`write_output`); a bad file gives
+        an :class:`Outcome` with ``error`` set, an output that cannot be written an :class:`OutputError`."""
+        out = self.run(job)
+        return out if out.error is not None else write_output(out, out_dir)
 
     def _run(self, job: Job) -> Outcome:
         ctx = self.ctx
@@ -177,9 +206,13 @@ class Worker:
 
 
 class Engine(Protocol):
-    """Runs jobs and yields their outcomes in job order."""
+    """Runs jobs and yields their outcomes in job order.
 
-    def map(self, jobs: Iterable[Job]) -> Iterator[Outcome]: ...
+    With ``out_dir``, workers may write the outputs there themselves: an outcome whose ``out_sha256``
+    is set was written; one that still has its ``data`` is the caller's to write (:func:`write_output`).
+    """
+
+    def map(self, jobs: Iterable[Job], out_dir: str | Path | None = None) -> Iterator[Outcome]: ...
 
     def close(self) -> None: ...
 
@@ -190,8 +223,10 @@ class LocalEngine:
     def __init__(self, ctx: WorkContext) -> None:
         self.worker = Worker(ctx)
 
-    def map(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
-        return (self.worker.run(job) for job in jobs)
+    def map(self, jobs: Iterable[Job], out_dir: str | Path | None = None) -> Iterator[Outcome]:
+        if out_dir is None:
+            return (self.worker.run(job) for job in jobs)
+        return (self.worker.run_into(job, out_dir) for job in jobs)
 
     def close(self) -> None:
         pass

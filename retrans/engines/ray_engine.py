@@ -2,8 +2,10 @@
 
 Each actor holds a :class:`Worker` (the glossary, and the model once loaded: the
 same code path as the local engine). Jobs go out as rows, outcomes come back
-as JSON, in job order (``preserve_order``); the caller writes the outputs and the
-manifest, so outputs are byte-identical to the local engine's. Without
+as JSON, in job order (``preserve_order``), with their output bytes: actors may run
+on other machines, so the caller writes the outputs (with the function local and
+pool workers use) and the manifest, and outputs are byte-identical to the local
+engine's. Without
 ``--ray-address`` a local Ray instance is started (and stopped at the end); with
 one, the run joins that cluster, whose workers must see the input files and have
 retrans installed.
@@ -16,6 +18,7 @@ import logging
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
@@ -58,7 +61,8 @@ class RayEngine:
                 ray.init(num_cpus=max(2, self.workers), **kwargs)
             self.started = True
 
-    def map(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
+    def map(self, jobs: Iterable[Job], out_dir: str | Path | None = None) -> Iterator[Outcome]:
+        """Outcomes with their bytes (``out_dir`` is not used: actors may not see it)."""
         import ray.data
 
         rows = [{"job": json.dumps(asdict(j), ensure_ascii=False)} for j in jobs]
