@@ -138,6 +138,27 @@ def test_crash_at_every_write_point_resumes_exactly(fault, tmp_path, monkeypatch
     assert k > len(docs) + 1  # every write point of the batch was tried (k-1 of them)
 
 
+class FullFile:
+    """A file whose non-empty writes fail with ENOSPC (a full disk) whenever ``full()`` says so."""
+
+    def __init__(self, fh, full) -> None:
+        self.fh, self.full = fh, full
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.fh.close()
+
+    def write(self, data):
+        if self.full() and data:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return self.fh.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.fh, name)
+
+
 @pytest.mark.parametrize("where", ["output", "out_dir", "edits"])
 def test_disk_full_is_one_line_and_leaves_no_partial_file(where, tmp_path, monkeypatch, capsys):
     docs = make_docs(tmp_path / "in", 4, 10, seed=3)
@@ -154,26 +175,11 @@ def test_disk_full_is_one_line_and_leaves_no_partial_file(where, tmp_path, monke
     budget = {"output": 0, "out_dir": 6, "edits": 9}[where]  # staged files written before the disk fills
     written = [0]
 
-    class FullFile:
-        def __init__(self, fh):
-            self.fh = fh
+    def over_budget() -> bool:
+        written[0] += 1
+        return written[0] > budget
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.fh.close()
-
-        def write(self, data):
-            written[0] += 1
-            if written[0] > budget and data:
-                raise OSError(errno.ENOSPC, "No space left on device")
-            return self.fh.write(data)
-
-        def __getattr__(self, name):
-            return getattr(self.fh, name)
-
-    monkeypatch.setattr(os, "fdopen", lambda fd, *a, **kw: FullFile(real_fdopen(fd, *a, **kw)))
+    monkeypatch.setattr(os, "fdopen", lambda fd, *a, **kw: FullFile(real_fdopen(fd, *a, **kw), over_budget))
     monkeypatch.setattr(os, "write", real_write)
     code, _, err = run_main(args, monkeypatch, capsys)
     assert_one_line_error(code, err, "no space left on the device")
@@ -198,23 +204,8 @@ def test_a_write_error_in_a_worker_is_one_line_like_in_one_process(fault, tmp_pa
     parent = os.getpid()
     real_fdopen, real_replace = os.fdopen, os.replace
 
-    class FullFile:
-        def __init__(self, fh):
-            self.fh = fh
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.fh.close()
-
-        def write(self, data):
-            if data and os.getpid() != parent:
-                raise OSError(errno.ENOSPC, "No space left on device")
-            return self.fh.write(data)
-
-        def __getattr__(self, name):
-            return getattr(self.fh, name)
+    def in_worker() -> bool:
+        return os.getpid() != parent
 
     def erofs(*a, **kw):
         if os.getpid() != parent:
@@ -222,7 +213,7 @@ def test_a_write_error_in_a_worker_is_one_line_like_in_one_process(fault, tmp_pa
         return real_replace(*a, **kw)
 
     if fault == "ENOSPC":
-        monkeypatch.setattr(os, "fdopen", lambda fd, *a, **kw: FullFile(real_fdopen(fd, *a, **kw)))
+        monkeypatch.setattr(os, "fdopen", lambda fd, *a, **kw: FullFile(real_fdopen(fd, *a, **kw), in_worker))
     else:
         monkeypatch.setattr(os, "replace", erofs)
     code, _, err = run_main(args, monkeypatch, capsys)
