@@ -20,8 +20,8 @@ from .detect import Matcher
 from .fuzzy import FuzzyMatcher, propose_fuzzy
 from .glossary import Entry, Forms, Glossary
 from .glossary_cache import load_matcher
-from .multilingual import fuzzy_applies, script_entry
-from .propose import propose
+from .multilingual import MorphSpan, fuzzy_applies, script_entry
+from .propose import match_case, propose
 from .rank import Decision, GlossaryRanker, LMRanker, Proposal, Ranker
 from .records import FUZZY, SOURCE, Candidate, Edit, RunSignature, Span
 
@@ -135,11 +135,23 @@ class Repairer:
             entry, forms = found
             proposer = self.fuzzy_proposer if span.kind in (FUZZY, SOURCE) else self.proposer
             cands = proposer(span, lines[span.line - 1], entry, forms)
+            if len(cands) == 2 and cands[1].source == "canonical" and not isinstance(span, MorphSpan):
+                cands = self._whole_if_suspect(cands, span, forms)
             if len(cands) > 1:
                 status = (self.source_evidence.status(span.entry_id, source_lines[span.line - 1])
                           if source_lines is not None else None)
                 out.append(Proposal(span, entry, forms, tuple(cands), status))
         return out
+
+    def _whole_if_suspect(self, cands: list[Candidate], span: Span, forms: Forms) -> list[Candidate]:
+        """A part of the canonical form ("Zelnski" -> "Zelensky") that the glossary itself flags as suspect
+        (another entry's variant) would be changed again by the next run: propose the whole canonical
+        form instead, which is protected, so fixing stays idempotent."""
+        whole = match_case(span.text, forms.canonical)
+        fix = cands[1]
+        if fix.replacement == whole or not self.matcher.find(fix.replacement):
+            return cands
+        return [cands[0], replace(fix, replacement=whole)]
 
     def repair(self, text: str, doc: str = "-", source: str | None = None) -> DocumentResult:
         """Repair one document's text; ``source`` is its line-aligned source text, if known.
