@@ -107,14 +107,6 @@ class Repairer:
             out.extend(sorted(spans, key=lambda s: (s.start, -s.end)))
         return out
 
-    def detect_many(self, docs: Sequence[list[str]], sources: Sequence[list[str] | None] | None = None
-                    ) -> list[list[Span]]:
-        """:meth:`detect` of each document (its lines, and its source lines if any), with the exact
-        matching of all of them done in few passes (:meth:`Matcher.find_documents`)."""
-        sources = sources or [None] * len(docs)
-        return [self.detect(lines, source, exact)
-                for lines, source, exact in zip(docs, sources, self.matcher.find_documents(docs))]
-
     def _has_correct(self, entry_id: str, line: str) -> bool:
         forms = self.glossary[entry_id].forms.get(self.config.lang)
         return forms is not None and any(occurs(f, line) for f in (forms.canonical, *forms.admitted))
@@ -147,11 +139,11 @@ class Repairer:
         """A part of the canonical form ("Zelnski" -> "Zelensky") that the glossary itself flags as suspect
         (another entry's variant) would be changed again by the next run: propose the whole canonical
         form instead, which is protected, so fixing stays idempotent."""
-        whole = match_case(span.text, forms.canonical)
         fix = cands[1]
-        if fix.replacement == whole or not self.matcher.find(fix.replacement):
-            return cands
-        return [cands[0], replace(fix, replacement=whole)]
+        if fix.replacement == forms.canonical or not self.matcher.find(fix.replacement):
+            return cands  # (the usual case, the whole name, costs one comparison)
+        whole = match_case(span.text, forms.canonical)
+        return cands if fix.replacement == whole else [cands[0], replace(fix, replacement=whole)]
 
     def repair(self, text: str, doc: str = "-", source: str | None = None) -> DocumentResult:
         """Repair one document's text; ``source`` is its line-aligned source text, if known.
@@ -178,7 +170,8 @@ class Repairer:
 
     def prepare_many(self, docs: Sequence[tuple[str, str, str | None]]) -> list[tuple[list[str], list[Proposal]]]:
         """Detection and candidates of each ``(text, doc id, source)`` document: its lines and proposals,
-        as :meth:`repair` ranks them (the exact matching of all of them batched, as in :meth:`detect_many`)."""
+        as :meth:`repair` ranks them, with the exact matching of all of them done in few passes
+        (:meth:`Matcher.find_documents`)."""
         with _gc_paused():
             split = [self._split(text, doc, source) for text, doc, source in docs]
             exact = self.matcher.find_documents([lines for lines, _ in split], [text for text, _, _ in docs])

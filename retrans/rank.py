@@ -243,21 +243,18 @@ class LMRanker:
         for lines, proposals in docs:
             evidence = _Evidence(lines, self.config)
             ev = [evidence.static(p, lines[p.span.line - 1]) for p in proposals]
-            ask = [k for k, p in enumerate(proposals) if not self.clear(p, ev[k])]
-            statics.append(ev)
-            asked.append(ask)
-            jobs.append(self._jobs(lines, [proposals[k] for k in ask]))
+            clear = [self.clear(p, e) for p, e in zip(proposals, ev)]
+            statics.append((ev, clear))
+            asked.append([k for k, c in enumerate(clear) if not c])
+            jobs.append(self._jobs(lines, [proposals[k] for k in asked[-1]]))
         flat = [g for j in jobs for g in j]
         scores = self.scorer.score_groups(flat) if flat else []
         out, at = [], 0
-        for (lines, proposals), ev, ask, j in zip(docs, statics, asked, jobs):
-            deltas = [dict.fromkeys(range(len(p.candidates)), 0.0) for p in proposals]
+        for (lines, proposals), (ev, clear), ask, j in zip(docs, statics, asked, jobs):
+            deltas = [dict.fromkeys(range(len(p.candidates)), 0.0) for p in proposals]  # clear ones: no model
             for k, d in zip(ask, _fold([proposals[k] for k in ask], scores[at : at + len(j)])):
                 deltas[k] = d
             at += len(j)
-            clear = [True] * len(proposals)
-            for k in ask:
-                clear[k] = False
             out.append(self._rank(lines, proposals, deltas, ev, clear))
         return out
 
