@@ -126,15 +126,19 @@ class Glossary:
 
     def __init__(self, entries: Iterable[Entry] = (), digest: str | None = None) -> None:
         self._entries: dict[str, _Slot] = {}
+        self._languages: frozenset[str] | None = frozenset()  # None: not known without decoding entries
         for entry in entries:
             self.add(entry)
         self._digest = digest
 
     @classmethod
-    def lazy(cls, slots: dict[str, tuple[StoredEntries, int]], digest: str | None = None) -> Glossary:
-        """A glossary over ``{id: (stored entries, row)}`` (taken, not copied), decoded entry by entry on use."""
+    def lazy(cls, slots: dict[str, tuple[StoredEntries, int]], digest: str | None = None,
+             languages: frozenset[str] | None = None) -> Glossary:
+        """A glossary over ``{id: (stored entries, row)}`` (taken, not copied), decoded entry by entry on use;
+        ``languages``: the language codes the entries have forms for, if known (else found on first need)."""
         out = cls(digest=digest)
         out._entries = slots  # type: ignore[assignment]
+        out._languages = languages if slots else frozenset()
         return out
 
     def _load(self, entry_id: str, slot: _Slot) -> Entry:
@@ -148,6 +152,8 @@ class Glossary:
             raise ValueError(f"duplicate entry id {entry.id!r}")
         self._entries[entry.id] = entry
         self._digest = None
+        if self._languages is not None:
+            self._languages |= entry.forms.keys()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -171,8 +177,11 @@ class Glossary:
         return list(self._entries)
 
     def languages(self) -> list[str]:
-        """Every language code that some entry has forms for, sorted."""
-        return sorted({lang for e in self for lang in e.forms})
+        """Every language code that some entry has forms for, sorted; kept, so asking again is cheap (and
+        a glossary from the cache knows them without decoding its entries)."""
+        if self._languages is None:
+            self._languages = frozenset(lang for e in self for lang in e.forms)
+        return sorted(self._languages)
 
     def forms(self, lang: str) -> Iterator[tuple[Entry, Forms]]:
         """Entries that have forms in ``lang``, with those forms."""
@@ -208,4 +217,6 @@ class Glossary:
                 first, second = out[entry_id].source, g[entry_id].source
                 raise ValueError(f"entry id {entry_id!r} defined twice ({first} and {second})")
             out._entries.update(g._entries)
+            out._languages = (None if out._languages is None or g._languages is None
+                              else out._languages | g._languages)
         return out

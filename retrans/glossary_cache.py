@@ -4,10 +4,10 @@ Reading a YAML glossary means parsing it and checking the schema, and compiling 
 detection automaton means folding and adding every form: seconds each for 10⁵
 entries. Both results are cached under ``<cache root>/glossaries/``:
 
-``<sha256 of the file's bytes>.json``
+``<sha256 of the file's bytes>.g<format>.json``
     The checked entries of one glossary file as JSON, one entry per line in its
     canonical form (sorted keys: what :attr:`Glossary.digest` hashes), after a header
-    line with the ids and source lines. Entries are decoded lazily, each when first used.
+    line with the ids, source lines and language codes. Entries are decoded lazily, each when first used.
 ``<sha256 of glossary digest, language, retrans version, format>.ac``
     The compiled matcher of one language of a (merged) glossary, as JSON: its pattern
     table, which patterns are suspect or matter as protected, and their anchor-word
@@ -36,7 +36,7 @@ from .formats.glossary_yaml import parse_glossary
 from .formats.text import decode_stream, read_bytes, write_files_atomic
 from .glossary import Glossary, StoredEntries, entry_json
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 MATCHER_FORMAT = 8
 CACHE_ENV = "RETRANS_GLOSSARY_CACHE"
 MATCHER_MIN_ENTRIES = 2_000  # smaller glossaries compile in milliseconds: not worth a cache file
@@ -91,8 +91,8 @@ def _write(file: Path, data: bytes) -> None:
 def _encode_glossary(key: str, glossary: Glossary) -> bytes:
     entries = list(glossary)
     lines = [int(e.source.rsplit(":", 1)[1]) if e.source.rsplit(":", 1)[-1].isdigit() else 0 for e in entries]
-    header = json.dumps({"format": CACHE_FORMAT, "sha256": key, "ids": [e.id for e in entries], "lines": lines},
-                        ensure_ascii=False, separators=(",", ":"))
+    header = json.dumps({"format": CACHE_FORMAT, "sha256": key, "ids": [e.id for e in entries], "lines": lines,
+                         "languages": glossary.languages()}, ensure_ascii=False, separators=(",", ":"))
     body = b"," + header[1:-1].encode("utf-8") + _ENTRIES_OPEN + b"\n"
     return _seal(body + b",\n".join(entry_json(e) for e in entries) + _ENTRIES_CLOSE)
 
@@ -107,6 +107,9 @@ def _decode_glossary(data: bytes, key: str, path: str) -> Glossary | None:
         if header["format"] != CACHE_FORMAT or header["sha256"] != key:
             return None
         ids, lines = header["ids"], header["lines"]
+        languages = frozenset(header["languages"])
+        if not all(isinstance(lang, str) for lang in languages):
+            return None
     except (ValueError, KeyError, TypeError):
         return None
     if len(data) == head_end + 1 + len(_ENTRIES_CLOSE):
@@ -118,7 +121,7 @@ def _decode_glossary(data: bytes, key: str, path: str) -> Glossary | None:
     if not (len(rows) == len(ids) == len(lines)):
         return None
     slots = StoredEntries(rows, lines, path).slots(ids)
-    return Glossary.lazy(slots) if len(slots) == len(ids) else None
+    return Glossary.lazy(slots, languages=languages) if len(slots) == len(ids) else None
 
 
 def load_glossary_file(path: str | Path, use_cache: bool | None = None) -> Glossary:
@@ -127,7 +130,7 @@ def load_glossary_file(path: str | Path, use_cache: bool | None = None) -> Gloss
     data = read_bytes(path)
     key = hashlib.sha256(data).hexdigest()
     use_cache = enabled() if use_cache is None else use_cache
-    file = cache_dir() / f"{key}.json" if use_cache else None
+    file = cache_dir() / f"{key}.g{CACHE_FORMAT}.json" if use_cache else None  # versions side by side
     if file is not None:
         stored = _read(file)
         cached = _decode_glossary(stored, key, name) if stored is not None else None

@@ -168,3 +168,49 @@ def test_lazy_merge_reports_a_repeated_id_with_both_sources(cache, tmp_path):
     for _ in range(2):  # parsed, then from the cache
         with pytest.raises(ValueError, match=r"'sumy' defined twice \(.*a\.yaml:\d+ and .*b\.yaml:3\)"):
             Glossary.merge([load_glossary_file(a), load_glossary_file(b)])
+
+
+def test_a_cached_glossary_knows_its_languages_without_decoding_entries(cache, tmp_path, monkeypatch):
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_bytes(NEWS.read_bytes())
+    b.write_text("version: 1\nentries:\n  - id: zz-only\n    forms: {zz: Zed, en: Zed}\n", encoding="utf-8")
+    parsed = Glossary.merge([load_glossary_file(a), load_glossary_file(b)])
+    expected = sorted({lang for e in parsed for lang in e.forms})
+    assert "zz" in expected and "fa" in expected
+
+    from retrans.glossary import StoredEntries
+
+    decoded = []
+    real_load = StoredEntries.load
+    monkeypatch.setattr(StoredEntries, "load", lambda self, i: decoded.append(i) or real_load(self, i))
+    cached = Glossary.merge([load_glossary_file(a), load_glossary_file(b)])  # from the cache: lazy
+    assert cached.languages() == expected
+    assert decoded == []  # a CLI run asks for them: it must not decode 10^5 entries to answer
+    cached.add(Entry("extra", "other", "", {"qq": Forms("Qux")}))
+    assert cached.languages() == sorted([*expected, "qq"])
+    assert decoded == []
+
+
+def test_glossaries_know_their_languages_as_entries_are_added():
+    g = Glossary()
+    assert g.languages() == []
+    g.add(Entry("a", "other", "", {"en": Forms("A")}))
+    assert g.languages() == ["en"]
+    g.add(Entry("b", "other", "", {"fa": Forms("ب"), "en": Forms("B")}))
+    assert g.languages() == ["en", "fa"]
+    merged = Glossary.merge([g, Glossary([Entry("c", "other", "", {"ru": Forms("В")})])])
+    assert merged.languages() == ["en", "fa", "ru"]
+
+
+def test_cache_files_of_other_formats_live_side_by_side(cache, tmp_path):
+    """Two retrans versions sharing one cache folder each keep their own file instead of rewriting
+    the other's on every run (which made each run parse the whole glossary again)."""
+    g = tmp_path / "g.yaml"
+    g.write_bytes(NEWS.read_bytes())
+    load_glossary_file(g)
+    (mine,) = cache.glob("*.json")
+    other = mine.with_name(mine.name.replace(".g", ".g0", 1))
+    other.write_bytes(b"another version's file")
+    before = mine.stat().st_mtime_ns
+    assert load_glossary_file(g).digest == load_glossary_file(g, use_cache=False).digest
+    assert mine.stat().st_mtime_ns == before and other.read_bytes() == b"another version's file"

@@ -188,9 +188,9 @@ class Worker:
 
     def repair_parsed(self, job: Job, parsed: Parsed) -> list[DocumentResult]:
         """Repair every segment of a file: the one place that hands documents to the pipeline."""
-        source_lang = self.ctx.config.source_lang or parsed.source_lang
-        if source_lang not in self.ctx.glossary.languages():
-            source_lang = self.ctx.config.source_lang
+        source_lang = self.ctx.config.source_lang
+        if source_lang is None and parsed.source_lang in self.ctx.glossary.languages():
+            source_lang = parsed.source_lang  # (a file that declares its source language: XLIFF)
         docs: list[tuple[str, str, str | None]] = []
         for seg in parsed.segments:
             source = job.source_text if parsed.whole else seg.source
