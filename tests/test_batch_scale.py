@@ -188,19 +188,19 @@ def test_a_worker_that_fails_or_dies_stops_the_run_with_one_line(fault, tmp_path
     docs = make_docs(tmp_path / "in", 6, 10, seed=14)
     out = tmp_path / "out"
     parent = os.getpid()
-    real = Worker.run_into
+    real = Worker.run_many
 
-    def failing(self, job, out_dir):
-        if os.getpid() != parent and job.index == 3:
+    def failing(self, jobs, out_dir=None):
+        if os.getpid() != parent and any(job.index == 3 for job in jobs):
             if fault == "death":
                 os.kill(os.getpid(), signal.SIGKILL)
             raise Unpicklable("boom", 2)
-        return real(self, job, out_dir)
+        return real(self, jobs, out_dir)
 
     def hung(*a):
         raise TimeoutError("the run hangs")
 
-    monkeypatch.setattr(Worker, "run_into", failing)
+    monkeypatch.setattr(Worker, "run_many", failing)
     old = signal.signal(signal.SIGALRM, hung)
     signal.alarm(60)
     try:

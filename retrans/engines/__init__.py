@@ -6,11 +6,16 @@ actor, holding the glossary and, once loaded, the model) turns it into an
 differ in where workers run: ``local`` (this process), ``pool`` (forked
 processes, ``--workers N``) and ``ray`` (Ray Data actors).
 
-Given an output folder, local and pool workers write each output there themselves
-(:func:`write_output`: atomically and durably) and send back only its sha256 and
-the edits as JSON records, so the writes run in parallel and the caller's share of
-each document stays small; Ray actors, which may run on other machines, send the
-bytes back and the caller writes them with the same function. The manifest stays
+Workers take jobs in groups (:func:`group_jobs`: consecutive files, up to about
+:data:`GROUP_CHARS` characters): the documents of a group go through the pipeline
+together (:meth:`Repairer.repair_many`), so many small files share one detection pass
+and fill the model's batches as the segments of one big file do.
+
+Given an output folder, local and pool workers write each group's outputs there
+themselves (:func:`write_outputs`: atomically and durably) and send back only their
+sha256 and the edits as JSON records, so the writes run in parallel and the caller's
+share of each document stays small; Ray actors, which may run on other machines, send
+the bytes back and the caller writes them with the same function. The manifest stays
 with the caller. Every engine writes the same bytes.
 """
 
@@ -19,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +38,10 @@ from ..formats.text import MAX_LINE_CHARS, encode_text, read_text, write_files_a
 from ..glossary import Glossary
 from ..pipeline import DocumentResult, Repairer, make_ranker
 from ..records import Edit, edit_json
+
+GROUP_CHARS = 32_000  # text of the files a worker repairs together, glossary only (batching gains level off)
+MODEL_GROUP_CHARS = 16_000  # ... with a model (a few seconds of ranking: progress and Ctrl-C stay prompt)
+GROUP_FILES = 16
 
 
 @dataclass(frozen=True)
@@ -107,11 +117,47 @@ class WorkContext:
 def write_output(out: Outcome, out_dir: str | Path) -> Outcome:
     """Write ``out``'s bytes to ``out_dir / out.rel`` atomically and durably (temporary file, fsync,
     rename, folder fsync); keep only their sha256 and the edits as JSON. Raise :class:`OutputError`."""
-    write_files_atomic([(Path(out_dir) / out.rel, out.data)])
-    out.out_sha256 = hashlib.sha256(out.data).hexdigest()
-    out.edits_json = [edit_json(e) for e in out.edits]
-    out.data = b""
-    return out
+    return write_outputs([out], out_dir)[0]
+
+
+def write_outputs(outs: list[Outcome], out_dir: str | Path) -> list[Outcome]:
+    """:func:`write_output` of each of ``outs`` that has no error, all staged before any is renamed into
+    place and each folder fsynced once (:func:`write_files_atomic`)."""
+    done = [out for out in outs if out.error is None]
+    write_files_atomic([(Path(out_dir) / out.rel, out.data) for out in done])
+    for out in done:
+        out.out_sha256 = hashlib.sha256(out.data).hexdigest()
+        out.edits_json = [edit_json(e) for e in out.edits]
+        out.data = b""
+    return outs
+
+
+def group_jobs(jobs: list[Job], chars: int = GROUP_CHARS, files: int = GROUP_FILES) -> list[list[Job]]:
+    """``jobs`` in order, cut into groups of up to ``files`` jobs and about ``chars`` characters (a job's
+    text, or its file's size when not read yet); a bigger job is a group of its own."""
+    groups: list[list[Job]] = []
+    group: list[Job] = []
+    size = 0
+    for job in jobs:
+        n = job_size(job)
+        if group and (size + n > chars or len(group) >= files):
+            groups.append(group)
+            group, size = [], 0
+        group.append(job)
+        size += n
+    if group:
+        groups.append(group)
+    return groups
+
+
+def job_size(job: Job) -> int:
+    """About how many characters ``job`` holds (its text and source, or its file's size)."""
+    if job.text is not None:
+        return len(job.text) + len(job.source_text or "")
+    try:
+        return os.stat(job.source).st_size
+    except OSError:
+        return 0  # (the worker reports it)
 
 
 def text_digest(text: str, bom: bool) -> str:
@@ -141,29 +187,70 @@ class Worker:
 
     def run(self, job: Job) -> Outcome:
         """Repair one file; a bad file gives an :class:`Outcome` with ``error`` set, never an exception."""
-        try:
-            return self._run(job)
-        except RetransError as exc:
-            return Outcome(job.index, job.rel, error=exc.oneline())
+        return self.run_many([job])[0]
 
     def run_into(self, job: Job, out_dir: str | Path) -> Outcome:
         """Repair one file and write its output under ``out_dir`` (:func:`write_output`); a bad file gives
         an :class:`Outcome` with ``error`` set, an output that cannot be written an :class:`OutputError`."""
-        out = self.run(job)
-        return out if out.error is not None else write_output(out, out_dir)
+        return self.run_many([job], out_dir)[0]
 
-    def _run(self, job: Job) -> Outcome:
+    def run_many(self, jobs: list[Job], out_dir: str | Path | None = None) -> list[Outcome]:
+        """Repair several files at once (their documents go through the pipeline together) and, given
+        ``out_dir``, write their outputs there (:func:`write_outputs`). A bad file gives its
+        :class:`Outcome` an ``error`` and the others go on; an output that cannot be written raises
+        :class:`OutputError`, and then none of them was written."""
+        outs: list[Outcome | None] = [None] * len(jobs)
+        read: list[tuple[int, str, bool, Parsed, list[tuple[str, str, str | None]]]] = []
+        by_lang: dict[str | None, list[int]] = {}
+        for k, job in enumerate(jobs):
+            try:
+                text, bom, parsed, docs, lang = self._documents(job)
+            except RetransError as exc:
+                outs[k] = Outcome(job.index, job.rel, error=exc.oneline())
+                continue
+            by_lang.setdefault(lang, []).append(len(read))
+            read.append((k, text, bom, parsed, docs))
+        results: list[list[DocumentResult]] = [[] for _ in read]
+        for lang, members in by_lang.items():
+            # All documents of the group go to the pipeline at once: one detection pass, full model batches.
+            done = iter(self.repairer(lang).repair_many([d for r in members for d in read[r][4]]))
+            for r in members:
+                results[r] = [next(done) for _ in read[r][4]]
+        for (k, text, bom, parsed, _), found in zip(read, results):
+            try:
+                outs[k] = self._outcome(jobs[k], text, bom, parsed, found)
+            except RetransError as exc:  # an output the encoding cannot hold
+                outs[k] = Outcome(jobs[k].index, jobs[k].rel, error=exc.oneline())
+        done_outs = [out for out in outs if out is not None]
+        return done_outs if out_dir is None else write_outputs(done_outs, out_dir)
+
+    def _documents(self, job: Job) -> tuple[str, bool, Parsed, list[tuple[str, str, str | None]], str | None]:
+        """Read and parse a job: its text, BOM, parsed form, ``(text, doc id, source)`` documents and the
+        source language to repair them with. Raise :class:`RetransError` for a bad file."""
         ctx = self.ctx
         text, bom = job.text, job.bom
         if text is None:
             text, bom = read_text(job.source, ctx.encoding, max_line_chars=ctx.max_line_chars)
         parsed = get_format(job.fmt, ctx.field).parse(text, job.name)
-        results = self.repair_parsed(job, parsed)
+        source_lang = ctx.config.source_lang
+        if source_lang is None and parsed.source_lang in ctx.glossary.languages():
+            source_lang = parsed.source_lang  # (a file that declares its source language: XLIFF)
+        docs: list[tuple[str, str, str | None]] = []
+        for seg in parsed.segments:
+            source = job.source_text if parsed.whole else seg.source
+            if source is not None and (lines := seg.text.count("\n") + 1) != (given := source.count("\n") + 1):
+                if parsed.whole:  # a --source whose lines do not align with the input
+                    raise InputError(f"{job.name}: the source has {given} line(s), the text {lines}", job.name)
+                source = None  # a segment and its source that do not align line by line: no evidence
+            docs.append((seg.text, job.name if parsed.whole else f"{job.name}#{seg.id}", source))
+        return text, bom, parsed, docs, source_lang
+
+    def _outcome(self, job: Job, text: str, bom: bool, parsed: Parsed, results: list[DocumentResult]) -> Outcome:
         new = parsed.render([r.text for r in results])
-        data = encode_text(new, bom, ctx.encoding, job.name)
+        data = encode_text(new, bom, self.ctx.encoding, job.name)
         out = Outcome(job.index, job.rel, data, [e for r in results for e in r.edits], text_digest(text, bom),
                       self.signature())
-        if ctx.keep_text:
+        if self.ctx.keep_text:
             out.text = new
             out.report = ([(job.name, text, DocumentResult(job.name, new, tuple(out.edits)))] if parsed.whole else
                           [(r.doc, s.text, r) for s, r in zip(parsed.segments, results)])
@@ -186,24 +273,6 @@ class Worker:
             items.append((doc, seg.text, DocumentResult(doc, apply_edits(seg.text, mine), tuple(mine))))
         return items
 
-    def repair_parsed(self, job: Job, parsed: Parsed) -> list[DocumentResult]:
-        """Repair every segment of a file: the one place that hands documents to the pipeline."""
-        source_lang = self.ctx.config.source_lang
-        if source_lang is None and parsed.source_lang in self.ctx.glossary.languages():
-            source_lang = parsed.source_lang  # (a file that declares its source language: XLIFF)
-        docs: list[tuple[str, str, str | None]] = []
-        for seg in parsed.segments:
-            source = job.source_text if parsed.whole else seg.source
-            if not parsed.whole and source is not None and source.count("\n") != seg.text.count("\n"):
-                source = None  # a segment and its source that do not align line by line: no evidence
-            docs.append((seg.text, job.name if parsed.whole else f"{job.name}#{seg.id}", source))
-        repairer = self.repairer(source_lang)
-        # All segments of a file go to the pipeline at once, so the model's first pass is batched across them.
-        try:
-            return repairer.repair_many(docs)
-        except ValueError as exc:  # a --source whose lines do not align with the input
-            raise InputError(str(exc), job.name) from None
-
 
 class Engine(Protocol):
     """Runs jobs and yields their outcomes in job order.
@@ -224,12 +293,16 @@ class LocalEngine:
         self.worker = Worker(ctx)
 
     def map(self, jobs: Iterable[Job], out_dir: str | Path | None = None) -> Iterator[Outcome]:
-        if out_dir is None:
-            return (self.worker.run(job) for job in jobs)
-        return (self.worker.run_into(job, out_dir) for job in jobs)
+        for group in group_jobs(list(jobs), group_chars(self.worker.ctx)):
+            yield from self.worker.run_many(group, out_dir)
 
     def close(self) -> None:
         pass
+
+
+def group_chars(ctx: WorkContext) -> int:
+    """How much text a group of jobs holds for ``ctx``'s settings (:func:`group_jobs`)."""
+    return GROUP_CHARS if ctx.config.model == "none" else MODEL_GROUP_CHARS
 
 
 ENGINES = ("local", "ray")

@@ -7,7 +7,8 @@ job. Given an output folder, each worker writes its outputs there itself
 
 The parent talks to each worker over a pipe of its own (``Connection.send``, as
 ``multiprocessing.Pool`` does, between this process and its own forks only), from
-its main thread: it keeps ``DEPTH`` jobs sent ahead to each worker (so none waits
+its main thread: it sends jobs in groups (:func:`group_jobs`; a worker repairs a group's
+documents together), keeps ``DEPTH`` groups sent ahead to each worker (so none waits
 for the parent) and yields the outcomes in job order. There are no helper threads:
 the worker-handler thread of ``multiprocessing.Pool`` woke on every result and
 cost the parent about 0.5 ms of CPU per job, a fifth of a job's own cost. Errors
@@ -32,11 +33,11 @@ from pathlib import Path
 
 from ..errors import RetransError
 from ..formats.text import OutputError
-from . import Job, Outcome, WorkContext, Worker
+from . import Job, Outcome, WorkContext, Worker, group_chars, group_jobs
 
-DEPTH = 3  # jobs sent ahead to each worker (the parent may stall on a manifest fsync)
-SMALL = 8 * 1024  # a job with more text (characters) goes only to an idle worker, so no pipe blocks both ways
-WINDOW = 1024  # jobs that may finish ahead of the oldest unfinished one (bounds the outcomes held for order)
+DEPTH = 3  # groups sent ahead to each worker (the parent may stall on a manifest fsync)
+SMALL = 8 * 1024  # a group with more text (characters) goes only to an idle worker, so no pipe blocks both ways
+WINDOW = 16  # groups that may finish ahead of the oldest unfinished one (bounds the outcomes held for order)
 _ERRORS: dict[str, type[Exception]] = {"OutputError": OutputError, "RetransError": RetransError}
 
 
@@ -55,32 +56,33 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _serve(ctx: WorkContext, conn: Connection, parent: int) -> None:
-    """A worker's life: repair each job the parent sends; send back its outcome, or its error as text."""
+    """A worker's life: repair each group of jobs the parent sends; send back their outcomes, or an
+    error as text."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
     worker = Worker(ctx)
     while True:
         try:
-            job, out_dir = conn.recv()
+            jobs, out_dir = conn.recv()
         except EOFError:
             return
         try:
-            conn.send(_reply(worker, job, out_dir))
+            conn.send(_reply(worker, jobs, out_dir))
         except Exception as exc:  # an outcome that does not pickle (nothing is sent then)
             conn.send(("RuntimeError", f"{type(exc).__name__}: {exc}"))
 
 
-def _reply(worker: Worker, job: Job, out_dir: Path | None) -> Outcome | tuple[str, str]:
+def _reply(worker: Worker, jobs: list[Job], out_dir: Path | None) -> list[Outcome] | tuple[str, str]:
     try:
-        return worker.run(job) if out_dir is None else worker.run_into(job, out_dir)
+        return worker.run_many(jobs, out_dir)
     except RetransError as exc:
         return (type(exc).__name__ if type(exc) in _ERRORS.values() else "RetransError", exc.oneline())
     except Exception as exc:  # a bug
         return ("RuntimeError", f"{type(exc).__name__}: {exc}")
 
 
-def _outcome(payload: Outcome | tuple[str, str]) -> Outcome:
-    """A worker's reply as an outcome, or its error raised here."""
+def _outcomes(payload: list[Outcome] | tuple[str, str]) -> list[Outcome]:
+    """A worker's reply as outcomes, or its error raised here."""
     if isinstance(payload, tuple):
         name, text = payload
         raise _ERRORS.get(name, RuntimeError)(text)
@@ -92,10 +94,11 @@ def _how(code: int | None) -> str:
 
 
 class PoolEngine:
-    """``workers`` forked processes; :meth:`map` runs one batch of jobs at a time."""
+    """``workers`` forked processes; :meth:`map` runs one batch of jobs at a time (in groups)."""
 
     def __init__(self, ctx: WorkContext, workers: int) -> None:
         mp = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+        self.ctx = ctx
         self.procs: list[multiprocessing.process.BaseProcess] = []
         self.conns: list[Connection] = []
         for _ in range(workers):
@@ -120,32 +123,33 @@ class PoolEngine:
 
 
 class _Run:
-    """One :meth:`PoolEngine.map`: jobs sent ahead to each worker, outcomes held until their turn."""
+    """One :meth:`PoolEngine.map`: groups of jobs sent ahead to each worker, outcomes held until their turn."""
 
     def __init__(self, engine: PoolEngine, jobs: list[Job], out_dir: Path | None) -> None:
-        self.engine, self.jobs, self.out_dir = engine, jobs, out_dir
-        self.sent: list[deque[int]] = [deque() for _ in engine.conns]  # per worker, the jobs it has
-        self.ready: dict[int, Outcome | tuple[str, str]] = {}
-        self.next = 0  # the next job to send
+        self.engine, self.out_dir = engine, out_dir
+        self.groups = group_jobs(jobs, group_chars(engine.ctx))
+        self.sent: list[deque[int]] = [deque() for _ in engine.conns]  # per worker, the groups it has
+        self.ready: dict[int, list[Outcome] | tuple[str, str]] = {}
+        self.next = 0  # the next group to send
 
     def outcomes(self) -> Iterator[Outcome]:
-        for first in range(len(self.jobs)):
+        for first in range(len(self.groups)):
             self.feed(first)
             while first not in self.ready:
                 self.collect()
                 self.feed(first)
-            yield _outcome(self.ready.pop(first))
+            yield from _outcomes(self.ready.pop(first))
 
     def feed(self, first: int) -> None:
-        """Send jobs to the workers with room for them, oldest first."""
+        """Send groups to the workers with room for them, oldest first."""
         order = sorted(range(len(self.sent)), key=lambda w: len(self.sent[w]))
         for w in order:
-            while len(self.sent[w]) < DEPTH and self.next < min(len(self.jobs), first + WINDOW):
-                job = self.jobs[self.next]
-                if self.sent[w] and len(job.text or "") + len(job.source_text or "") > SMALL:
+            while len(self.sent[w]) < DEPTH and self.next < min(len(self.groups), first + WINDOW):
+                group = self.groups[self.next]
+                if self.sent[w] and sum(len(j.text or "") + len(j.source_text or "") for j in group) > SMALL:
                     break
                 try:
-                    self.engine.conns[w].send((job, self.out_dir))
+                    self.engine.conns[w].send((group, self.out_dir))
                 except OSError:  # a broken pipe: it died
                     self._died(w)
                 self.sent[w].append(self.next)

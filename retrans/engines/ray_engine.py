@@ -33,7 +33,7 @@ class RetransActor:
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         jobs = [Job(**json.loads(str(raw))) for raw in batch["job"]]
-        return {"outcome": [self.worker.run(j).to_json() for j in jobs]}
+        return {"outcome": [out.to_json() for out in self.worker.run_many(jobs)]}
 
 
 class RayEngine:
