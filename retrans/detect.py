@@ -239,6 +239,36 @@ def _automaton(keys: list[str], patterns: list[int]) -> ahocorasick.Automaton:
     return automaton
 
 
+class _Placements(NamedTuple):
+    """Where the patterns filed under each anchor stand around it (:meth:`Matcher._places_of`), as flat
+    arrays: anchor ``a``'s placements are ``patterns``, ``offsets`` and ``lengths`` at ``first[a]``
+    onwards (``count[a]`` of them; ``first[a]`` is -1 until the anchor is met). Never changed in place,
+    only replaced (:meth:`adding`), so that a thread holding one sees it whole."""
+
+    first: np.ndarray
+    count: np.ndarray
+    patterns: np.ndarray
+    offsets: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def empty(cls, anchors: int) -> _Placements:
+        none = np.zeros(0, np.intp)
+        return cls(np.full(anchors, -1, np.intp), np.zeros(anchors, np.intp), none, none, none)
+
+    def adding(self, places: dict[int, list[tuple[int, int, int, str]]]) -> _Placements:
+        """These placements and those of ``places`` (anchor -> :meth:`Matcher._places_of`)."""
+        first, count = self.first.copy(), self.count.copy()
+        at = len(self.patterns)
+        for a, found in places.items():
+            first[a], count[a] = at, len(found)
+            at += len(found)
+        flat = [p for found in places.values() for p in found]
+        more = np.array([p[:3] for p in flat], np.intp).reshape(-1, 3)
+        return _Placements(first, count, *(np.concatenate((old, new)) for old, new in
+                                           zip((self.patterns, self.offsets, self.lengths), more.T)))
+
+
 # İ lower-cases to two characters (fold keeps it), Σ by its context, the Kelvin sign to an ASCII "k":
 # a document with one of them is matched line by line, on its folded lines.
 _ODD = ("\u0130", "\u03a3", "\u212a")
@@ -285,7 +315,7 @@ class Matcher:
             self._pieces = PieceSet([*self._suspect_index, *self._protected_index], compiled.anchor_hashes)
             self._lists = [*self._suspect_index.values(), *self._protected_index.values()]
             self._split = len(self._suspect_index)
-            self._filed: dict[int, list[tuple[int, int, int, str]]] = {}  # anchor -> _places_of(anchor)
+            self._placed = _Placements.empty(len(self._lists))  # filled in as anchors are met
 
     def _hits(self, automaton: ahocorasick.Automaton, text: str, folded: str) -> list[Hit]:
         """Word-bounded hits (start, end, pattern number) of ``automaton`` in ``text``."""
@@ -351,21 +381,32 @@ class Matcher:
                     out.append((i, pieces[k].start(), len(key), key))
         return out
 
-    def _candidates(self, anchors: list[int], places: list[int], rows: list[int], starts: list[int]
+    def _placements(self, anchors: np.ndarray) -> _Placements:
+        """The placements of every anchor (:class:`_Placements`), with those of ``anchors`` filled in."""
+        placed = self._placed
+        new = np.unique(anchors[placed.first[anchors] < 0])
+        if len(new):
+            placed = self._placed = placed.adding({a: self._places_of(a) for a in new.tolist()})
+        return placed
+
+    def _candidates(self, anchors: np.ndarray, places: np.ndarray, rows: np.ndarray, bounds: np.ndarray
                     ) -> Iterator[tuple[int, int, int, int, str]]:
         """``(line, start, end, pattern, key)``: where each pattern filed under ASCII ``anchors``, found at
-        view offsets ``places`` in lines ``rows`` of a text (lines joined by newlines, from ``starts``),
-        would stand with the anchor at its place in the pattern's key, when that is inside the line."""
-        filed = self._filed
-        for a, p, g in zip(anchors, places, rows):
-            targets = filed.get(a)
-            if targets is None:
-                targets = filed[a] = self._places_of(a)
-            lo, hi = starts[g], starts[g + 1] - 1
-            for i, offset, n, key in targets:
-                s = p - 1 - offset  # (the view starts with a space)
-                if lo <= s and s + n <= hi:
-                    yield g, s, s + n, i, key
+        view offsets ``places`` in lines ``rows`` of a text (lines joined by newlines, from ``bounds``),
+        would stand with the anchor at its place in the pattern's key, when that is inside the line
+        (placed and bounded in numpy; in the order of ``anchors``, then of each one's placements)."""
+        placed = self._placements(anchors)
+        count = placed.count[anchors]
+        which = np.repeat(np.arange(len(anchors)), count)  # the anchor hit of each candidate
+        flat = np.arange(len(which)) + np.repeat(placed.first[anchors] - (np.cumsum(count) - count), count)
+        starts = places[which] - 1 - placed.offsets[flat]  # (the view starts with a space)
+        ends = starts + placed.lengths[flat]
+        lines = rows[which]
+        inside = (starts >= bounds[lines]) & (ends < bounds[lines + 1])  # (a line ends before its newline)
+        patterns = placed.patterns[flat[inside]].tolist()
+        keys = self.table.keys
+        return zip(lines[inside].tolist(), starts[inside].tolist(), ends[inside].tolist(), patterns,
+                   map(keys.__getitem__, patterns))  # type: ignore[union-attr]
 
     @staticmethod
     def _anchored(candidates: Iterable[tuple[int, int, int, int, str]], text: str, starts: list[int],
@@ -487,8 +528,8 @@ class Matcher:
             anchors, places = self._pieces.where(*piece_hashes(ascii_view(text)))
             rows = np.searchsorted(bounds, places - 1, "right") - 1
             suspect = anchors < self._split
-            self._anchored(self._candidates(anchors[suspect].tolist(), places[suspect].tolist(),
-                                            rows[suspect].tolist(), starts), text, starts, by_line)
+            self._anchored(self._candidates(anchors[suspect], places[suspect], rows[suspect], bounds),
+                           text, starts, by_line)
             if not plain and (self._suspect_wide or self._protected_wide):
                 for k, doc in enumerate(texts):
                     if not doc.isascii():
@@ -511,13 +552,24 @@ class Matcher:
                 full[firsts[k]:firsts[k + 1]] = True
             for keep, each in ((only & full[rows], self._anchored), (only & ~full[rows], self._overlapping)):
                 if keep.any():
-                    each(self._candidates(anchors[keep].tolist(), places[keep].tolist(), rows[keep].tolist(),
-                                          starts), text, starts, by_line)
+                    each(self._candidates(anchors[keep], places[keep], rows[keep], bounds), text, starts, by_line)
         out: list[list[Span]] = [[] for _ in docs]
+        t = self.table
+        kinds, ids, forms = t.kinds, t.entry_ids, t.forms
+        k = 0
         for g in sorted(by_line):
-            k = bisect_right(firsts, g) - 1
-            if k not in mixed:
-                out[k] += self._spans(lines[g], befores[k] + g - firsts[k] + 1, by_line[g], refine)
+            while firsts[k + 1] <= g:  # (the document of line ``g``)
+                k += 1
+            if k in mixed:
+                continue
+            hits = by_line[g]
+            if len(hits) > 1 or refine:
+                out[k] += self._spans(lines[g], befores[k] + g - firsts[k] + 1, hits, refine)
+                continue
+            s, e, i = hits[0]  # the usual case: one hit, a suspect one, as _spans makes it
+            if kinds[i]:
+                out[k].append(Span(befores[k] + g - firsts[k] + 1, s, e, lines[g][s:e], ids[i], _KINDS[kinds[i]],
+                                   forms[i]))
         for k in sorted(mixed):
             for g in range(firsts[k], firsts[k + 1]):
                 found = by_line.get(g)
