@@ -30,7 +30,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 import ahocorasick
@@ -302,6 +302,7 @@ class Matcher:
             raise ValueError("a compiled table needs its keys")
         self.size = len(t)
         self._key_index: dict[str, int] | None = None
+        self._suspect_texts: dict[str, bool] = {}  # has_suspect
         self._lengths = t.lengths
         self._has_suspect = bool(compiled.suspect)
         self._suspect_index, self._protected_index = compiled.suspect_index, compiled.protected_index
@@ -315,7 +316,7 @@ class Matcher:
             self._pieces = PieceSet([*self._suspect_index, *self._protected_index], compiled.anchor_hashes)
             self._lists = [*self._suspect_index.values(), *self._protected_index.values()]
             self._split = len(self._suspect_index)
-            self._placed = _Placements.empty(len(self._lists))  # filled in as anchors are met
+            self._filed = _Placements.empty(len(self._lists))  # filled in as anchors are met
 
     def _hits(self, automaton: ahocorasick.Automaton, text: str, folded: str) -> list[Hit]:
         """Word-bounded hits (start, end, pattern number) of ``automaton`` in ``text``."""
@@ -383,18 +384,18 @@ class Matcher:
 
     def _placements(self, anchors: np.ndarray) -> _Placements:
         """The placements of every anchor (:class:`_Placements`), with those of ``anchors`` filled in."""
-        placed = self._placed
+        placed = self._filed
         new = np.unique(anchors[placed.first[anchors] < 0])
         if len(new):
-            placed = self._placed = placed.adding({a: self._places_of(a) for a in new.tolist()})
+            placed = self._filed = placed.adding({a: self._places_of(a) for a in new.tolist()})
         return placed
 
-    def _candidates(self, anchors: np.ndarray, places: np.ndarray, rows: np.ndarray, bounds: np.ndarray
-                    ) -> Iterator[tuple[int, int, int, int, str]]:
-        """``(line, start, end, pattern, key)``: where each pattern filed under ASCII ``anchors``, found at
+    def _placed(self, anchors: np.ndarray, places: np.ndarray, rows: np.ndarray, bounds: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(lines, starts, ends, patterns)``: where each pattern filed under ASCII ``anchors``, found at
         view offsets ``places`` in lines ``rows`` of a text (lines joined by newlines, from ``bounds``),
         would stand with the anchor at its place in the pattern's key, when that is inside the line
-        (placed and bounded in numpy; in the order of ``anchors``, then of each one's placements)."""
+        (in the order of ``anchors``, then of each one's placements)."""
         placed = self._placements(anchors)
         count = placed.count[anchors]
         which = np.repeat(np.arange(len(anchors)), count)  # the anchor hit of each candidate
@@ -403,10 +404,12 @@ class Matcher:
         ends = starts + placed.lengths[flat]
         lines = rows[which]
         inside = (starts >= bounds[lines]) & (ends < bounds[lines + 1])  # (a line ends before its newline)
-        patterns = placed.patterns[flat[inside]].tolist()
-        keys = self.table.keys
-        return zip(lines[inside].tolist(), starts[inside].tolist(), ends[inside].tolist(), patterns,
-                   map(keys.__getitem__, patterns))  # type: ignore[union-attr]
+        return lines[inside], starts[inside], ends[inside], placed.patterns[flat[inside]]
+
+    def _candidates(self, anchors: np.ndarray, places: np.ndarray, rows: np.ndarray, bounds: np.ndarray
+                    ) -> Iterator[tuple[int, int, int, int, str]]:
+        """:meth:`_placed` as ``(line, start, end, pattern, key)`` tuples."""
+        return self._tuples(*self._placed(anchors, places, rows, bounds))
 
     @staticmethod
     def _anchored(candidates: Iterable[tuple[int, int, int, int, str]], text: str, starts: list[int],
@@ -449,6 +452,14 @@ class Matcher:
                     if _hit_at(text, s, e, key):
                         hits.append((s - lo, e - lo, i))
                         taken.append((s, e))
+
+    def has_suspect(self, text: str) -> bool:
+        """Whether :meth:`find` gives ``text`` a span, remembered (asked of the same canonical forms again
+        and again: :meth:`retrans.pipeline.Repairer.propose`)."""
+        found = self._suspect_texts.get(text)
+        if found is None:
+            found = self._suspect_texts[text] = bool(self.find(text))
+        return found
 
     def find(self, text: str, line: int = 1) -> list[Span]:
         """Suspect spans of ``text`` (one line), sorted by start; longest match wins."""
@@ -524,10 +535,18 @@ class Matcher:
         by_line: dict[int, list[Hit]] = {}  # hits by line, offsets in the line
         protected: list[Hit] = []
         plain = text.isascii()
+        # Mixed-script words need a Cyrillic or Greek letter; other languages' spans need their case.
+        rules = self.rules
+        refine = rules is not None and rules.wrap
+        mixed = (set() if plain or rules is None or not may_mix(text)
+                 else {k for k, doc in enumerate(texts) if may_mix(doc)})
         if self._has_suspect:
             anchors, places = self._pieces.where(*piece_hashes(ascii_view(text)))
             rows = np.searchsorted(bounds, places - 1, "right") - 1
             suspect = anchors < self._split
+            if not (refine or mixed or (not plain and (self._suspect_wide or self._protected_wide))):
+                return self._find_plain(_Joined(lines, text, bounds, starts, firsts), befores, anchors, places,
+                                        rows, suspect)
             self._anchored(self._candidates(anchors[suspect], places[suspect], rows[suspect], bounds),
                            text, starts, by_line)
             if not plain and (self._suspect_wide or self._protected_wide):
@@ -535,11 +554,6 @@ class Matcher:
                     if not doc.isascii():
                         self._wide(doc, starts[firsts[k]], firsts[k], firsts[k + 1], starts, lines, by_line,
                                    protected)
-        # Mixed-script words need a Cyrillic or Greek letter; other languages' spans need their case.
-        rules = self.rules
-        refine = rules is not None and rules.wrap
-        mixed = (set() if plain or rules is None or not may_mix(text)
-                 else {k for k, doc in enumerate(texts) if may_mix(doc)})
         if self._has_suspect and by_line:  # protected hits alone make no span
             busy = np.zeros(len(lines), bool)
             busy[list(by_line)] = True
@@ -554,28 +568,79 @@ class Matcher:
                 if keep.any():
                     each(self._candidates(anchors[keep], places[keep], rows[keep], bounds), text, starts, by_line)
         out: list[list[Span]] = [[] for _ in docs]
-        t = self.table
-        kinds, ids, forms = t.kinds, t.entry_ids, t.forms
-        k = 0
         for g in sorted(by_line):
-            while firsts[k + 1] <= g:  # (the document of line ``g``)
-                k += 1
-            if k in mixed:
-                continue
-            hits = by_line[g]
-            if len(hits) > 1 or refine:
-                out[k] += self._spans(lines[g], befores[k] + g - firsts[k] + 1, hits, refine)
-                continue
-            s, e, i = hits[0]  # the usual case: one hit, a suspect one, as _spans makes it
-            if kinds[i]:
-                out[k].append(Span(befores[k] + g - firsts[k] + 1, s, e, lines[g][s:e], ids[i], _KINDS[kinds[i]],
-                                   forms[i]))
+            k = bisect_right(firsts, g) - 1
+            if k not in mixed:
+                out[k] += self._spans(lines[g], befores[k] + g - firsts[k] + 1, by_line[g], refine)
         for k in sorted(mixed):
             for g in range(firsts[k], firsts[k + 1]):
                 found = by_line.get(g)
                 if found or not lines[g].isascii():
                     out[k] += self._spans(lines[g], befores[k] + g - firsts[k] + 1, found or [], True)
         return out
+
+    def _find_plain(self, j: _Joined, befores: list[int], anchors: np.ndarray, places: np.ndarray, rows: np.ndarray,
+                    suspect: np.ndarray) -> list[list[Span]]:
+        """:meth:`_find_joined` of documents with ASCII anchors only, no mixed-script word and no refining
+        rule (the usual case), with the hits in arrays: suspect ones are checked in the text; protected
+        ones only when they can overlap one (:func:`_near`), and then as :meth:`_overlapping` does; the
+        spans of a line with one hit are made here, those of the others by :meth:`_spans`."""
+        out: list[list[Span]] = [[] for _ in befores]
+        lines, text, bounds = j.lines, j.text, j.bounds
+        found = self._placed(anchors[suspect], places[suspect], rows[suspect], bounds)
+        keys = self.table.keys
+        ok = np.fromiter(map(_hit_at, repeat(text), found[1].tolist(), found[2].tolist(),
+                             map(keys.__getitem__, found[3].tolist())), bool, len(found[0]))  # type: ignore[union-attr]
+        if not ok.any():
+            return out
+        g, s, e, i = (a[ok] for a in found)
+        order = np.lexsort((s, g))  # by line, then start
+        g, s, e, i = g[order], s[order], e[order], i[order]
+        lo = bounds[g]
+        s, e = s - lo, e - lo  # offsets in the line
+        more = np.zeros(len(g), bool)  # hits of lines with more than one, filed in by_line for _spans
+        more[1:] = g[1:] == g[:-1]
+        more[:-1] |= more[1:]
+        busy = np.zeros(len(lines), bool)
+        busy[g] = True
+        only = busy[rows] & ~suspect
+        near = None
+        if only.any():
+            pg, ps, pe, pi = self._placed(anchors[only], places[only], rows[only], bounds)
+            close = _near(g, s + lo, e + lo, pg, ps, pe, len(lines))
+            if close.any():
+                near = self._tuples(pg[close], ps[close], pe[close], pi[close])
+                more |= np.isin(g, pg[close])
+        by_line: dict[int, list[Hit]] = {}
+        for row, hit in zip(g[more].tolist(), zip(s[more].tolist(), e[more].tolist(), i[more].tolist())):
+            filed = by_line.get(row)
+            if filed is None:
+                by_line[row] = [hit]
+            else:
+                filed.append(hit)
+        if near is not None:
+            self._overlapping(near, text, j.starts, by_line)
+        firsts = np.array(j.firsts, np.intp)
+        k = np.searchsorted(firsts, g, "right") - 1
+        numbers = np.array(befores, np.intp)[k] + g - firsts[k] + 1
+        t = self.table
+        kinds, ids, forms = t.kinds, t.entry_ids, t.forms
+        done = -1
+        for n, row, start, end, p, doc, many in zip(numbers.tolist(), g.tolist(), s.tolist(), e.tolist(), i.tolist(),
+                                                    k.tolist(), more.tolist()):
+            if many:
+                if row != done:  # the spans of all the line's hits, once
+                    out[doc] += self._spans(lines[row], n, by_line[row], False)
+                    done = row
+            else:  # one hit in its line, a suspect one: the span _spans would make
+                out[doc].append(Span(n, start, end, lines[row][start:end], ids[p], _KINDS[kinds[p]], forms[p]))
+        return out
+
+    def _tuples(self, g: np.ndarray, s: np.ndarray, e: np.ndarray, i: np.ndarray
+                ) -> Iterator[tuple[int, int, int, int, str]]:
+        """``(line, start, end, pattern, key)`` of each candidate (arrays from :meth:`_placed`)."""
+        patterns = i.tolist()
+        return zip(g.tolist(), s.tolist(), e.tolist(), patterns, map(self.table.keys.__getitem__, patterns))  # type: ignore[union-attr]
 
     def _wide(self, doc: str, base: int, first: int, last: int, starts: list[int], lines: list[str],
               by_line: dict[int, list[Hit]], protected: list[Hit]) -> None:
@@ -627,6 +692,37 @@ def _hit_at(text: str, s: int, e: int, key: str) -> bool:
         if (c.isalnum() or c >= "\x80" and word(c)) and word(text[e - 1]):
             return False
     return True
+
+
+class _Joined(NamedTuple):
+    """Lines joined by newlines: the lines, the text, where each line starts in it (as an array and a list,
+    with the end of the text last), and the first line of each document."""
+
+    lines: list[str]
+    text: str
+    bounds: np.ndarray
+    starts: list[int]
+    firsts: list[int]
+
+
+def _near(g: np.ndarray, s: np.ndarray, e: np.ndarray, pg: np.ndarray, ps: np.ndarray, pe: np.ndarray,
+          size: int) -> np.ndarray:
+    """Which of the protected candidates (lines ``pg``, starts ``ps``, ends ``pe``) can overlap one of the
+    hits (lines ``g``, starts ``s``, ends ``e``) of a text of ``size`` lines, directly or through one
+    another: those that meet the stretch of their line from its first hit to its last, grown by the
+    candidates that meet it until none does (all that :meth:`Matcher._overlapping` could look at)."""
+    lo = np.full(size, np.iinfo(np.intp).max, np.intp)
+    hi = np.full(size, -1, np.intp)
+    np.minimum.at(lo, g, s)
+    np.maximum.at(hi, g, e)
+    near = np.zeros(len(pg), bool)
+    while True:
+        new = ~near & (ps < hi[pg]) & (pe > lo[pg])
+        if not new.any():
+            return near
+        near |= new
+        np.minimum.at(lo, pg[new], ps[new])
+        np.maximum.at(hi, pg[new], pe[new])
 
 
 def _odd(text: str) -> bool:

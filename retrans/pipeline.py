@@ -140,7 +140,7 @@ class Repairer:
         (another entry's variant) would be changed again by the next run: propose the whole canonical
         form instead, which is protected, so fixing stays idempotent."""
         fix = cands[1]
-        if fix.replacement == forms.canonical or not self.matcher.find(fix.replacement):
+        if fix.replacement == forms.canonical or not self.matcher.has_suspect(fix.replacement):
             return cands  # (the usual case, the whole name, costs one comparison)
         whole = match_case(span.text, forms.canonical)
         return cands if fix.replacement == whole else [cands[0], replace(fix, replacement=whole)]

@@ -226,6 +226,40 @@ def test_random_documents_matched_together_give_the_plain_algorithm_s_spans():
         assert matcher.find_documents(docs) == [plain_lines(plain, d) for d in docs], (trial, docs)
 
 
+def test_random_documents_take_the_array_path_and_give_the_plain_algorithm_s_spans(monkeypatch):
+    """Documents without a mixed-script word (no Cyrillic or Greek letter) are matched in arrays
+    (:meth:`Matcher._find_plain`): overlapping suspect and protected forms, chains of them, one form many
+    times in a line, hits at the start and end of lines and documents, accents and punctuation."""
+    words = ["mark", "rutte", "route", "new", "york", "city", "third", "sumy", "al", "sham", "bank", "west",
+             "o'neil", "al-sham", "são", "paulo", "zürich", "x1", "b2b"]
+    filler = ["the", "said", "x-", "'s", "markets", "—", "é", "“", "”", ",", "ü", "Route", "NEW"]
+    calls = []
+    original = Matcher._find_plain
+    monkeypatch.setattr(Matcher, "_find_plain", lambda self, *args: calls.append(1) or original(self, *args))
+    rng = random.Random(13)
+    for trial in range(30):
+        glossary = random_glossary(rng, words, 14)
+        matcher, plain = Matcher(glossary, "en"), PlainMatcher(glossary, "en")
+        docs = [[" ".join(rng.choice(words + filler) for _ in range(rng.randint(0, 10)))
+                 for _ in range(rng.randint(0, 5))] for _ in range(12)]
+        assert matcher.find_documents(docs) == [plain_lines(plain, d) for d in docs], (trial, docs)
+    assert len(calls) == 30
+
+
+def test_a_protected_form_frees_a_suspect_one_through_another_protected_form():
+    """"Greater New York" (protected) shadows "York City" (protected), which would shadow "City Hall" (a
+    variant): the variant is found, in a line of its own and among other documents."""
+    glossary = Glossary([Entry("gny", "place", "", {"en": Forms("Greater New York")}),
+                         Entry("yc", "place", "", {"en": Forms("York City")}),
+                         Entry("ch", "place", "", {"en": Forms("City Hall Plaza", ("City Hall",))})])
+    matcher, plain = Matcher(glossary, "en"), PlainMatcher(glossary, "en")
+    docs = [["Greater New York City Hall"], ["the York City Hall", "City Hall"], ["Greater New York City Hall."]]
+    found = matcher.find_documents(docs)
+    assert found == [plain_lines(plain, d) for d in docs] == [by_lines(matcher, d) for d in docs]
+    assert [[(s.line, s.text) for s in spans] for spans in found] == [[(1, "City Hall")], [(2, "City Hall")],
+                                                                     [(1, "City Hall")]]
+
+
 def test_piece_sets_place_words_and_pairs():
     words = ["zelnski", "mark route", "third", "route"]
     pieces = PieceSet(words)
@@ -281,6 +315,23 @@ def test_possessive_search_from_the_last_space_finds_what_a_search_from_0_finds(
         whole = _POSSESSIVE_RE.search(line, 0, start)
         part = _POSSESSIVE_RE.search(line, _possessive_from(line, start), start)
         assert (whole and (whole.span(), whole.groups())) == (part and (part.span(), part.groups())), line
+
+
+def test_determiner_or_possessive_looked_for_where_they_can_be_is_what_a_search_from_0_finds():
+    from retrans.propose import _DET_RE, _POSSESSIVE_RE, _determiner
+
+    rng = random.Random(4)
+    parts = ["the", "The", "THE", "a", "A", "an", "An", "AN", "then", "Ukraine's", "Ukraine’s", "its", "'s", "s",
+             " ", "  ", "\t", "\u00a0", "é", "_", ",", "'", "x", "n", "e"]
+    for _ in range(5000):
+        line = "".join(rng.choice(parts) for _ in range(rng.randint(0, 8)))
+        line += rng.choice(["", " ", "\t", "\u00a0 ", "  "]) + "third"
+        start = len(line) - 5
+        det = _DET_RE.search(line, 0, start)
+        want = (det, True) if det else (_POSSESSIVE_RE.search(line, 0, start), False)
+        got = _determiner(line, start)
+        assert [(m and (m.span(), m.groups()), definite) for m, definite in (got, want)] == [
+            (want[0] and (want[0].span(), want[0].groups()), want[1])] * 2, line
 
 
 def test_records_are_frozen_slotted_dataclasses_with_their_signature():
