@@ -152,6 +152,8 @@ def _rewrites(span: Span, line: str, entry: Entry, target: str, out: list[Candid
         if noun.group(4):
             more.append((det_start, end + noun.end(4), f"{lead}{noun.group(2)} of {target} in {noun.group(4)}",
                          "place-noun"))
+    if not more:
+        return out
     seen = {(span.start, span.end, span.text), (span.start, span.end, target)}
     for start, end, replacement, source in more:
         key = (start, end, replacement)

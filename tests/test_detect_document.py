@@ -156,6 +156,10 @@ def test_may_mix_is_true_whenever_a_word_mixes_scripts():
     for text in ["Zеlensky", "У Kиєві", "Σtop", "plain ascii", "café “quoted”", ""]:
         assert may_mix(text) or not mixed_words(text, "en")
     assert not may_mix("café “quoted” Zürich") and may_mix("Kиєві")
+    # astral characters and lone surrogates (UTF-16 surrogates): the set of characters is looked at instead
+    assert may_mix("😀 Kиєві") and may_mix("\udcff Σtop") and not may_mix("😀 \udcff café 𝐀")
+    from retrans.writing_systems import CYRILLIC, GREEK, letter_script
+    assert not any(letter_script(chr(c)) in (CYRILLIC, GREEK) for c in range(0x370))
 
 
 def test_long_documents_are_matched_in_runs_of_lines(small_glossary, monkeypatch):
