@@ -38,7 +38,7 @@ import numpy as np
 
 from .glossary import Glossary
 from .multilingual import LanguageRules
-from .pieces import PieceSet, ascii_view, piece_hashes
+from .pieces import PieceSet, ascii_array, piece_hashes
 from .records import MISTRANSLATION, VARIANT, Span
 from .scripts import may_mix
 
@@ -541,7 +541,7 @@ class Matcher:
         mixed = (set() if plain or rules is None or not may_mix(text)
                  else {k for k, doc in enumerate(texts) if may_mix(doc)})
         if self._has_suspect:
-            anchors, places = self._pieces.where(*piece_hashes(ascii_view(text)))
+            anchors, places = self._pieces.where(*piece_hashes(ascii_array(text)))
             rows = np.searchsorted(bounds, places - 1, "right") - 1
             suspect = anchors < self._split
             if not (refine or mixed or (not plain and (self._suspect_wide or self._protected_wide))):

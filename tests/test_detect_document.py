@@ -12,7 +12,7 @@ from retrans.config import RepairConfig
 from retrans.detect import Matcher
 from retrans.glossary import Entry, Forms, Glossary
 from retrans.multilingual import MorphSpan
-from retrans.pieces import PieceSet, ascii_view, pair_hashes, piece_hashes, word_hashes
+from retrans.pieces import PieceSet, ascii_array, ascii_view, pair_hashes, piece_hashes, word_hashes
 from retrans.pipeline import Repairer
 from retrans.rank import GlossaryRanker
 from retrans.scripts import may_mix, mixed_words
@@ -262,6 +262,16 @@ def test_a_protected_form_frees_a_suspect_one_through_another_protected_form():
     assert found == [plain_lines(plain, d) for d in docs] == [by_lines(matcher, d) for d in docs]
     assert [[(s.line, s.text) for s in spans] for spans in found] == [[(1, "City Hall")], [(2, "City Hall")],
                                                                      [(1, "City Hall")]]
+
+
+def test_the_ascii_array_of_a_text_is_its_ascii_view():
+    rng = random.Random(5)
+    chars = "aZ09 _-'\n\t.é\u00ff\u0100ΣКİ\u212a“”\udcff😀𝐀ß\u00a0"
+    for _ in range(2000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
+        assert ascii_array(text).tobytes() == ascii_view(text), text
+        assert [a.tolist() for a in piece_hashes(ascii_array(text))] == [
+            a.tolist() for a in piece_hashes(ascii_view(text))], text
 
 
 def test_piece_sets_place_words_and_pairs():
