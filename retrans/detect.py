@@ -274,6 +274,7 @@ class _Placements(NamedTuple):
 _ODD = ("\u0130", "\u03a3", "\u212a")
 Hit = tuple[int, int, int]  # start, end, pattern number
 CHUNK = 1 << 20  # characters of a document matched at once (numpy takes about 40 bytes a character)
+ARRAY_HITS = 64  # anchor hits from which _find_plain's arrays beat handling each hit in Python
 
 
 class Matcher:
@@ -316,7 +317,8 @@ class Matcher:
             self._pieces = PieceSet([*self._suspect_index, *self._protected_index], compiled.anchor_hashes)
             self._lists = [*self._suspect_index.values(), *self._protected_index.values()]
             self._split = len(self._suspect_index)
-            self._filed = _Placements.empty(len(self._lists))  # filled in as anchors are met
+            self._filed = _Placements.empty(len(self._lists))  # filled in as anchors are met (_find_plain)
+            self._filed_lists: dict[int, list[tuple[int, int, int, str]]] = {}  # anchor -> _places_of(anchor)
 
     def _hits(self, automaton: ahocorasick.Automaton, text: str, folded: str) -> list[Hit]:
         """Word-bounded hits (start, end, pattern number) of ``automaton`` in ``text``."""
@@ -406,10 +408,20 @@ class Matcher:
         inside = (starts >= bounds[lines]) & (ends < bounds[lines + 1])  # (a line ends before its newline)
         return lines[inside], starts[inside], ends[inside], placed.patterns[flat[inside]]
 
-    def _candidates(self, anchors: np.ndarray, places: np.ndarray, rows: np.ndarray, bounds: np.ndarray
+    def _candidates(self, anchors: list[int], places: list[int], rows: list[int], starts: list[int]
                     ) -> Iterator[tuple[int, int, int, int, str]]:
-        """:meth:`_placed` as ``(line, start, end, pattern, key)`` tuples."""
-        return self._tuples(*self._placed(anchors, places, rows, bounds))
+        """:meth:`_placed` one anchor hit at a time, as ``(line, start, end, pattern, key)`` tuples (``starts``:
+        where each line starts): faster than numpy for a few hits (:data:`ARRAY_HITS`)."""
+        filed = self._filed_lists
+        for a, p, g in zip(anchors, places, rows):
+            targets = filed.get(a)
+            if targets is None:
+                targets = filed[a] = self._places_of(a)
+            lo, hi = starts[g], starts[g + 1] - 1
+            for i, offset, n, key in targets:
+                s = p - 1 - offset  # (the view starts with a space)
+                if lo <= s and s + n <= hi:
+                    yield g, s, s + n, i, key
 
     @staticmethod
     def _anchored(candidates: Iterable[tuple[int, int, int, int, str]], text: str, starts: list[int],
@@ -544,11 +556,12 @@ class Matcher:
             anchors, places = self._pieces.where(*piece_hashes(ascii_array(text)))
             rows = np.searchsorted(bounds, places - 1, "right") - 1
             suspect = anchors < self._split
-            if not (refine or mixed or (not plain and (self._suspect_wide or self._protected_wide))):
+            if len(anchors) >= ARRAY_HITS and not (refine or mixed or (not plain and (self._suspect_wide
+                                                                                  or self._protected_wide))):
                 return self._find_plain(_Joined(lines, text, bounds, starts, firsts), befores, anchors, places,
                                         rows, suspect)
-            self._anchored(self._candidates(anchors[suspect], places[suspect], rows[suspect], bounds),
-                           text, starts, by_line)
+            self._anchored(self._candidates(anchors[suspect].tolist(), places[suspect].tolist(),
+                                            rows[suspect].tolist(), starts), text, starts, by_line)
             if not plain and (self._suspect_wide or self._protected_wide):
                 for k, doc in enumerate(texts):
                     if not doc.isascii():
@@ -566,7 +579,8 @@ class Matcher:
                 full[firsts[k]:firsts[k + 1]] = True
             for keep, each in ((only & full[rows], self._anchored), (only & ~full[rows], self._overlapping)):
                 if keep.any():
-                    each(self._candidates(anchors[keep], places[keep], rows[keep], bounds), text, starts, by_line)
+                    each(self._candidates(anchors[keep].tolist(), places[keep].tolist(), rows[keep].tolist(),
+                                          starts), text, starts, by_line)
         out: list[list[Span]] = [[] for _ in docs]
         for g in sorted(by_line):
             k = bisect_right(firsts, g) - 1

@@ -134,6 +134,7 @@ _WORD = re.compile(r"\w+")
 _LOOKALIKE_SCRIPTS = (LATIN, CYRILLIC, GREEK)
 
 
+_ASCII_BYTES = bytes(range(128))
 _LOOKALIKE_CACHE: dict[str, bool] = {}
 _FIRST_LOOKALIKE = 0x370  # no letter before U+0370 (Greek and Coptic) is Cyrillic or Greek
 
@@ -141,15 +142,20 @@ _FIRST_LOOKALIKE = 0x370  # no letter before U+0370 (Greek and Coptic) is Cyrill
 def may_mix(text: str) -> bool:
     """Whether a word of ``text`` can mix look-alike scripts (:func:`mixed_words`): only if it has a
     Cyrillic or Greek letter. Fast on text that is mostly Latin: numpy picks the distinct characters
-    from U+0370 on out of its UTF-16 code units (with a surrogate among them, ``set(text)`` does)."""
+    from U+0370 on out of the UTF-16 code units of a long text (with a surrogate among them, ``set(text)``
+    does)."""
     if text.isascii():
         return False
-    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), np.uint16)
-    found = np.unique(units[units >= _FIRST_LOOKALIKE])
-    if len(found) and found[-1] >= 0xD800 and ((found >= 0xD800) & (found < 0xE000)).any():
-        chars = {ch for ch in set(text) if ord(ch) >= _FIRST_LOOKALIKE}
+    if len(text) < 1 << 14:  # (a short text: fewer calls) its non-ASCII characters, left by deleting ASCII bytes
+        chars = set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+                    .decode("utf-8", "surrogatepass"))
     else:
-        chars = set(map(chr, found.tolist()))
+        units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), np.uint16)
+        found = np.unique(units[units >= _FIRST_LOOKALIKE])
+        if len(found) and found[-1] >= 0xD800 and ((found >= 0xD800) & (found < 0xE000)).any():
+            chars = {ch for ch in set(text) if ord(ch) >= _FIRST_LOOKALIKE}
+        else:
+            chars = set(map(chr, found.tolist()))
     cache = _LOOKALIKE_CACHE
     for ch in chars:
         found_one = cache.get(ch)

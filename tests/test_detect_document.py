@@ -156,8 +156,10 @@ def test_may_mix_is_true_whenever_a_word_mixes_scripts():
     for text in ["Zеlensky", "У Kиєві", "Σtop", "plain ascii", "café “quoted”", ""]:
         assert may_mix(text) or not mixed_words(text, "en")
     assert not may_mix("café “quoted” Zürich") and may_mix("Kиєві")
-    # astral characters and lone surrogates (UTF-16 surrogates): the set of characters is looked at instead
-    assert may_mix("😀 Kиєві") and may_mix("\udcff Σtop") and not may_mix("😀 \udcff café 𝐀")
+    # short and long texts (looked at another way), with astral characters and lone surrogates
+    for pad in ("", "x" * 20_000, "“é” " * 5_000):
+        assert may_mix(pad + "😀 Kиєві") and may_mix("\udcff Σtop" + pad) and not may_mix(pad + "😀 \udcff café 𝐀")
+        assert may_mix(pad + "Kиєві") and not may_mix(pad + "café “quoted” Zürich") and not may_mix(pad)
     from retrans.writing_systems import CYRILLIC, GREEK, letter_script
     assert not any(letter_script(chr(c)) in (CYRILLIC, GREEK) for c in range(0x370))
 
@@ -237,9 +239,12 @@ def test_random_documents_take_the_array_path_and_give_the_plain_algorithm_s_spa
     words = ["mark", "rutte", "route", "new", "york", "city", "third", "sumy", "al", "sham", "bank", "west",
              "o'neil", "al-sham", "são", "paulo", "zürich", "x1", "b2b"]
     filler = ["the", "said", "x-", "'s", "markets", "—", "é", "“", "”", ",", "ü", "Route", "NEW"]
+    import retrans.detect as detect
+
     calls = []
     original = Matcher._find_plain
     monkeypatch.setattr(Matcher, "_find_plain", lambda self, *args: calls.append(1) or original(self, *args))
+    monkeypatch.setattr(detect, "ARRAY_HITS", 0)  # however few the hits
     rng = random.Random(13)
     for trial in range(30):
         glossary = random_glossary(rng, words, 14)
@@ -250,9 +255,13 @@ def test_random_documents_take_the_array_path_and_give_the_plain_algorithm_s_spa
     assert len(calls) == 30
 
 
-def test_a_protected_form_frees_a_suspect_one_through_another_protected_form():
+@pytest.mark.parametrize("array_hits", [0, 10**9])
+def test_a_protected_form_frees_a_suspect_one_through_another_protected_form(monkeypatch, array_hits):
     """"Greater New York" (protected) shadows "York City" (protected), which would shadow "City Hall" (a
-    variant): the variant is found, in a line of its own and among other documents."""
+    variant): the variant is found, in a line of its own and among other documents (in arrays or not)."""
+    import retrans.detect as detect
+
+    monkeypatch.setattr(detect, "ARRAY_HITS", array_hits)
     glossary = Glossary([Entry("gny", "place", "", {"en": Forms("Greater New York")}),
                          Entry("yc", "place", "", {"en": Forms("York City")}),
                          Entry("ch", "place", "", {"en": Forms("City Hall Plaza", ("City Hall",))})])
@@ -264,7 +273,10 @@ def test_a_protected_form_frees_a_suspect_one_through_another_protected_form():
                                                                      [(1, "City Hall")]]
 
 
-def test_the_ascii_array_of_a_text_is_its_ascii_view():
+def test_the_ascii_array_of_a_text_is_its_ascii_view(monkeypatch):
+    import retrans.pieces as pieces
+
+    monkeypatch.setattr(pieces, "_SHORT", 0)  # however short the text
     rng = random.Random(5)
     chars = "aZ09 _-'\n\t.é\u00ff\u0100ΣКİ\u212a“”\udcff😀𝐀ß\u00a0"
     for _ in range(2000):
