@@ -598,7 +598,7 @@ class Matcher:
         """:meth:`_find_joined` of documents with ASCII anchors only, no mixed-script word and no refining
         rule (the usual case), with the hits in arrays: suspect ones are checked in the text; protected
         ones only when they can overlap one (:func:`_near`), and then as :meth:`_overlapping` does; the
-        spans of a line with one hit are made here, those of the others by :meth:`_spans`."""
+        spans of hits that overlap no other are made here, those of lines with overlaps by :meth:`_spans`."""
         out: list[list[Span]] = [[] for _ in befores]
         lines, text, bounds = j.lines, j.text, j.bounds
         found = self._placed(anchors[suspect], places[suspect], rows[suspect], bounds)
@@ -612,9 +612,10 @@ class Matcher:
         g, s, e, i = g[order], s[order], e[order], i[order]
         lo = bounds[g]
         s, e = s - lo, e - lo  # offsets in the line
-        more = np.zeros(len(g), bool)  # hits of lines with more than one, filed in by_line for _spans
-        more[1:] = g[1:] == g[:-1]
-        more[:-1] |= more[1:]
+        # Hits of lines where two overlap (sorted by start, an overlap shows between neighbours) are filed in
+        # by_line for _spans to choose among; the others all make spans.
+        clash = (g[1:] == g[:-1]) & (s[1:] < e[:-1])
+        more = np.isin(g, g[1:][clash]) if clash.any() else np.zeros(len(g), bool)
         busy = np.zeros(len(lines), bool)
         busy[g] = True
         only = busy[rows] & ~suspect
@@ -646,7 +647,7 @@ class Matcher:
                 if row != done:  # the spans of all the line's hits, once
                     out[doc] += self._spans(lines[row], n, by_line[row], False)
                     done = row
-            else:  # one hit in its line, a suspect one: the span _spans would make
+            else:  # a suspect hit that overlaps no other: the span _spans would make
                 out[doc].append(Span(n, start, end, lines[row][start:end], ids[p], _KINDS[kinds[p]], forms[p]))
         return out
 
