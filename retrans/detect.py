@@ -14,7 +14,9 @@ under its rarest anchor (its one piece, or a pair of consecutive pieces; a form 
 ASCII letter or digit under its rarest word). :meth:`Matcher.find_lines` matches a whole
 document at once, :meth:`Matcher.find_documents` many documents joined by newlines: numpy hashes
 all their pieces and pairs of pieces and finds where the anchors are (:mod:`retrans.pieces`); each
-form filed under an anchor is compared with the text where it would stand around that place.
+form filed under an anchor is compared with the text where it would stand around that place. With
+many anchor hits (:data:`ARRAY_HITS`) and no mixed-script word or refining rule, numpy also places the
+forms around their anchors and keeps the hits in arrays (:meth:`Matcher._find_plain`).
 Suspect forms (variants, mistranslations) come first: a line with none has no span, whatever the
 protected forms do (they are compared only in lines with a suspect hit). Only protected forms that
 can overlap a suspect one (:func:`relevant_protected`) are kept. :meth:`Matcher.find` does the same
