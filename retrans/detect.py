@@ -14,7 +14,9 @@ under its rarest anchor (its one piece, or a pair of consecutive pieces; a form 
 ASCII letter or digit under its rarest word). :meth:`Matcher.find_lines` matches a whole
 document at once, :meth:`Matcher.find_documents` many documents joined by newlines: numpy hashes
 all their pieces and pairs of pieces and finds where the anchors are (:mod:`retrans.pieces`); each
-form filed under an anchor is compared with the text where it would stand around that place.
+form filed under an anchor is compared with the text where it would stand around that place. With
+many anchor hits (:data:`ARRAY_HITS`) and no mixed-script word or refining rule, numpy also places the
+forms around their anchors and keeps the hits in arrays (:meth:`Matcher._find_plain`).
 Suspect forms (variants, mistranslations) come first: a line with none has no span, whatever the
 protected forms do (they are compared only in lines with a suspect hit). Only protected forms that
 can overlap a suspect one (:func:`relevant_protected`) are kept. :meth:`Matcher.find` does the same
@@ -30,7 +32,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 import ahocorasick
@@ -38,7 +40,7 @@ import numpy as np
 
 from .glossary import Glossary
 from .multilingual import LanguageRules
-from .pieces import PieceSet, ascii_view, piece_hashes
+from .pieces import PieceSet, ascii_array, piece_hashes
 from .records import MISTRANSLATION, VARIANT, Span
 from .scripts import may_mix
 
@@ -239,11 +241,42 @@ def _automaton(keys: list[str], patterns: list[int]) -> ahocorasick.Automaton:
     return automaton
 
 
+class _Placements(NamedTuple):
+    """Where the patterns filed under each anchor stand around it (:meth:`Matcher._places_of`), as flat
+    arrays: anchor ``a``'s placements are ``patterns``, ``offsets`` and ``lengths`` at ``first[a]``
+    onwards (``count[a]`` of them; ``first[a]`` is -1 until the anchor is met). Never changed in place,
+    only replaced (:meth:`adding`), so that a thread holding one sees it whole."""
+
+    first: np.ndarray
+    count: np.ndarray
+    patterns: np.ndarray
+    offsets: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def empty(cls, anchors: int) -> _Placements:
+        none = np.zeros(0, np.intp)
+        return cls(np.full(anchors, -1, np.intp), np.zeros(anchors, np.intp), none, none, none)
+
+    def adding(self, places: dict[int, list[tuple[int, int, int, str]]]) -> _Placements:
+        """These placements and those of ``places`` (anchor -> :meth:`Matcher._places_of`)."""
+        first, count = self.first.copy(), self.count.copy()
+        at = len(self.patterns)
+        for a, found in places.items():
+            first[a], count[a] = at, len(found)
+            at += len(found)
+        flat = [p for found in places.values() for p in found]
+        more = np.array([p[:3] for p in flat], np.intp).reshape(-1, 3)
+        return _Placements(first, count, *(np.concatenate((old, new)) for old, new in
+                                           zip((self.patterns, self.offsets, self.lengths), more.T)))
+
+
 # İ lower-cases to two characters (fold keeps it), Σ by its context, the Kelvin sign to an ASCII "k":
 # a document with one of them is matched line by line, on its folded lines.
 _ODD = ("\u0130", "\u03a3", "\u212a")
 Hit = tuple[int, int, int]  # start, end, pattern number
 CHUNK = 1 << 20  # characters of a document matched at once (numpy takes about 40 bytes a character)
+ARRAY_HITS = 64  # anchor hits from which _find_plain's arrays beat handling each hit in Python
 
 
 class Matcher:
@@ -272,6 +305,7 @@ class Matcher:
             raise ValueError("a compiled table needs its keys")
         self.size = len(t)
         self._key_index: dict[str, int] | None = None
+        self._suspect_texts: dict[str, bool] = {}  # has_suspect
         self._lengths = t.lengths
         self._has_suspect = bool(compiled.suspect)
         self._suspect_index, self._protected_index = compiled.suspect_index, compiled.protected_index
@@ -285,7 +319,8 @@ class Matcher:
             self._pieces = PieceSet([*self._suspect_index, *self._protected_index], compiled.anchor_hashes)
             self._lists = [*self._suspect_index.values(), *self._protected_index.values()]
             self._split = len(self._suspect_index)
-            self._filed: dict[int, list[tuple[int, int, int, str]]] = {}  # anchor -> _places_of(anchor)
+            self._filed = _Placements.empty(len(self._lists))  # filled in as anchors are met (_find_plain)
+            self._filed_lists: dict[int, list[tuple[int, int, int, str]]] = {}  # anchor -> _places_of(anchor)
 
     def _hits(self, automaton: ahocorasick.Automaton, text: str, folded: str) -> list[Hit]:
         """Word-bounded hits (start, end, pattern number) of ``automaton`` in ``text``."""
@@ -351,12 +386,35 @@ class Matcher:
                     out.append((i, pieces[k].start(), len(key), key))
         return out
 
+    def _placements(self, anchors: np.ndarray) -> _Placements:
+        """The placements of every anchor (:class:`_Placements`), with those of ``anchors`` filled in."""
+        placed = self._filed
+        new = np.unique(anchors[placed.first[anchors] < 0])
+        if len(new):
+            placed = self._filed = placed.adding({a: self._places_of(a) for a in new.tolist()})
+        return placed
+
+    def _placed(self, anchors: np.ndarray, places: np.ndarray, rows: np.ndarray, bounds: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(lines, starts, ends, patterns)``: where each pattern filed under ASCII ``anchors``, found at
+        view offsets ``places`` in lines ``rows`` of a text (lines joined by newlines, from ``bounds``),
+        would stand with the anchor at its place in the pattern's key, when that is inside the line
+        (in the order of ``anchors``, then of each one's placements)."""
+        placed = self._placements(anchors)
+        count = placed.count[anchors]
+        which = np.repeat(np.arange(len(anchors)), count)  # the anchor hit of each candidate
+        flat = np.arange(len(which)) + np.repeat(placed.first[anchors] - (np.cumsum(count) - count), count)
+        starts = places[which] - 1 - placed.offsets[flat]  # (the view starts with a space)
+        ends = starts + placed.lengths[flat]
+        lines = rows[which]
+        inside = (starts >= bounds[lines]) & (ends < bounds[lines + 1])  # (a line ends before its newline)
+        return lines[inside], starts[inside], ends[inside], placed.patterns[flat[inside]]
+
     def _candidates(self, anchors: list[int], places: list[int], rows: list[int], starts: list[int]
                     ) -> Iterator[tuple[int, int, int, int, str]]:
-        """``(line, start, end, pattern, key)``: where each pattern filed under ASCII ``anchors``, found at
-        view offsets ``places`` in lines ``rows`` of a text (lines joined by newlines, from ``starts``),
-        would stand with the anchor at its place in the pattern's key, when that is inside the line."""
-        filed = self._filed
+        """:meth:`_placed` one anchor hit at a time, as ``(line, start, end, pattern, key)`` tuples (``starts``:
+        where each line starts): faster than numpy for a few hits (:data:`ARRAY_HITS`)."""
+        filed = self._filed_lists
         for a, p, g in zip(anchors, places, rows):
             targets = filed.get(a)
             if targets is None:
@@ -408,6 +466,14 @@ class Matcher:
                     if _hit_at(text, s, e, key):
                         hits.append((s - lo, e - lo, i))
                         taken.append((s, e))
+
+    def has_suspect(self, text: str) -> bool:
+        """Whether :meth:`find` gives ``text`` a span, remembered (asked of the same canonical forms again
+        and again: :meth:`retrans.pipeline.Repairer.propose`)."""
+        found = self._suspect_texts.get(text)
+        if found is None:
+            found = self._suspect_texts[text] = bool(self.find(text))
+        return found
 
     def find(self, text: str, line: int = 1) -> list[Span]:
         """Suspect spans of ``text`` (one line), sorted by start; longest match wins."""
@@ -483,10 +549,19 @@ class Matcher:
         by_line: dict[int, list[Hit]] = {}  # hits by line, offsets in the line
         protected: list[Hit] = []
         plain = text.isascii()
+        # Mixed-script words need a Cyrillic or Greek letter; other languages' spans need their case.
+        rules = self.rules
+        refine = rules is not None and rules.wrap
+        mixed = (set() if plain or rules is None or not may_mix(text)
+                 else {k for k, doc in enumerate(texts) if may_mix(doc)})
         if self._has_suspect:
-            anchors, places = self._pieces.where(*piece_hashes(ascii_view(text)))
+            anchors, places = self._pieces.where(*piece_hashes(ascii_array(text)))
             rows = np.searchsorted(bounds, places - 1, "right") - 1
             suspect = anchors < self._split
+            if len(anchors) >= ARRAY_HITS and not (refine or mixed or (not plain and (self._suspect_wide
+                                                                                  or self._protected_wide))):
+                return self._find_plain(_Joined(lines, text, bounds, starts, firsts), befores, anchors, places,
+                                        rows, suspect)
             self._anchored(self._candidates(anchors[suspect].tolist(), places[suspect].tolist(),
                                             rows[suspect].tolist(), starts), text, starts, by_line)
             if not plain and (self._suspect_wide or self._protected_wide):
@@ -494,11 +569,6 @@ class Matcher:
                     if not doc.isascii():
                         self._wide(doc, starts[firsts[k]], firsts[k], firsts[k + 1], starts, lines, by_line,
                                    protected)
-        # Mixed-script words need a Cyrillic or Greek letter; other languages' spans need their case.
-        rules = self.rules
-        refine = rules is not None and rules.wrap
-        mixed = (set() if plain or rules is None or not may_mix(text)
-                 else {k for k, doc in enumerate(texts) if may_mix(doc)})
         if self._has_suspect and by_line:  # protected hits alone make no span
             busy = np.zeros(len(lines), bool)
             busy[list(by_line)] = True
@@ -524,6 +594,70 @@ class Matcher:
                 if found or not lines[g].isascii():
                     out[k] += self._spans(lines[g], befores[k] + g - firsts[k] + 1, found or [], True)
         return out
+
+    def _find_plain(self, j: _Joined, befores: list[int], anchors: np.ndarray, places: np.ndarray, rows: np.ndarray,
+                    suspect: np.ndarray) -> list[list[Span]]:
+        """:meth:`_find_joined` of documents with ASCII anchors only, no mixed-script word and no refining
+        rule (the usual case), with the hits in arrays: suspect ones are checked in the text; protected
+        ones only when they can overlap one (:func:`_near`), and then as :meth:`_overlapping` does; the
+        spans of hits that overlap no other are made here, those of lines with overlaps by :meth:`_spans`."""
+        out: list[list[Span]] = [[] for _ in befores]
+        lines, text, bounds = j.lines, j.text, j.bounds
+        found = self._placed(anchors[suspect], places[suspect], rows[suspect], bounds)
+        keys = self.table.keys
+        ok = np.fromiter(map(_hit_at, repeat(text), found[1].tolist(), found[2].tolist(),
+                             map(keys.__getitem__, found[3].tolist())), bool, len(found[0]))  # type: ignore[union-attr]
+        if not ok.any():
+            return out
+        g, s, e, i = (a[ok] for a in found)
+        order = np.lexsort((s, g))  # by line, then start
+        g, s, e, i = g[order], s[order], e[order], i[order]
+        lo = bounds[g]
+        s, e = s - lo, e - lo  # offsets in the line
+        # Hits of lines where two overlap (sorted by start, an overlap shows between neighbours) are filed in
+        # by_line for _spans to choose among; the others all make spans.
+        clash = (g[1:] == g[:-1]) & (s[1:] < e[:-1])
+        more = np.isin(g, g[1:][clash]) if clash.any() else np.zeros(len(g), bool)
+        busy = np.zeros(len(lines), bool)
+        busy[g] = True
+        only = busy[rows] & ~suspect
+        near = None
+        if only.any():
+            pg, ps, pe, pi = self._placed(anchors[only], places[only], rows[only], bounds)
+            close = _near(g, s + lo, e + lo, pg, ps, pe, len(lines))
+            if close.any():
+                near = self._tuples(pg[close], ps[close], pe[close], pi[close])
+                more |= np.isin(g, pg[close])
+        by_line: dict[int, list[Hit]] = {}
+        for row, hit in zip(g[more].tolist(), zip(s[more].tolist(), e[more].tolist(), i[more].tolist())):
+            filed = by_line.get(row)
+            if filed is None:
+                by_line[row] = [hit]
+            else:
+                filed.append(hit)
+        if near is not None:
+            self._overlapping(near, text, j.starts, by_line)
+        firsts = np.array(j.firsts, np.intp)
+        k = np.searchsorted(firsts, g, "right") - 1
+        numbers = np.array(befores, np.intp)[k] + g - firsts[k] + 1
+        t = self.table
+        kinds, ids, forms = t.kinds, t.entry_ids, t.forms
+        done = -1
+        for n, row, start, end, p, doc, many in zip(numbers.tolist(), g.tolist(), s.tolist(), e.tolist(), i.tolist(),
+                                                    k.tolist(), more.tolist()):
+            if many:
+                if row != done:  # the spans of all the line's hits, once
+                    out[doc] += self._spans(lines[row], n, by_line[row], False)
+                    done = row
+            else:  # a suspect hit that overlaps no other: the span _spans would make
+                out[doc].append(Span(n, start, end, lines[row][start:end], ids[p], _KINDS[kinds[p]], forms[p]))
+        return out
+
+    def _tuples(self, g: np.ndarray, s: np.ndarray, e: np.ndarray, i: np.ndarray
+                ) -> Iterator[tuple[int, int, int, int, str]]:
+        """``(line, start, end, pattern, key)`` of each candidate (arrays from :meth:`_placed`)."""
+        patterns = i.tolist()
+        return zip(g.tolist(), s.tolist(), e.tolist(), patterns, map(self.table.keys.__getitem__, patterns))  # type: ignore[union-attr]
 
     def _wide(self, doc: str, base: int, first: int, last: int, starts: list[int], lines: list[str],
               by_line: dict[int, list[Hit]], protected: list[Hit]) -> None:
@@ -575,6 +709,37 @@ def _hit_at(text: str, s: int, e: int, key: str) -> bool:
         if (c.isalnum() or c >= "\x80" and word(c)) and word(text[e - 1]):
             return False
     return True
+
+
+class _Joined(NamedTuple):
+    """Lines joined by newlines: the lines, the text, where each line starts in it (as an array and a list,
+    with the end of the text last), and the first line of each document."""
+
+    lines: list[str]
+    text: str
+    bounds: np.ndarray
+    starts: list[int]
+    firsts: list[int]
+
+
+def _near(g: np.ndarray, s: np.ndarray, e: np.ndarray, pg: np.ndarray, ps: np.ndarray, pe: np.ndarray,
+          size: int) -> np.ndarray:
+    """Which of the protected candidates (lines ``pg``, starts ``ps``, ends ``pe``) can overlap one of the
+    hits (lines ``g``, starts ``s``, ends ``e``) of a text of ``size`` lines, directly or through one
+    another: those that meet the stretch of their line from its first hit to its last, grown by the
+    candidates that meet it until none does (all that :meth:`Matcher._overlapping` could look at)."""
+    lo = np.full(size, np.iinfo(np.intp).max, np.intp)
+    hi = np.full(size, -1, np.intp)
+    np.minimum.at(lo, g, s)
+    np.maximum.at(hi, g, e)
+    near = np.zeros(len(pg), bool)
+    while True:
+        new = ~near & (ps < hi[pg]) & (pe > lo[pg])
+        if not new.any():
+            return near
+        near |= new
+        np.minimum.at(lo, pg[new], ps[new])
+        np.maximum.at(hi, pg[new], pe[new])
 
 
 def _odd(text: str) -> bool:

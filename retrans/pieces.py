@@ -33,6 +33,26 @@ def ascii_view(text: str) -> bytes:
     return b" " + text.encode("latin-1", "replace").translate(_TABLE) + b" "
 
 
+_SHORT = 1 << 14  # characters of a text below which ascii_array encodes it as ascii_view does
+_UNIT_TABLE = np.full(1 << 16, 32, np.uint8)  # _TABLE for every UTF-16 code unit: all but ASCII are spaces
+_UNIT_TABLE[:256] = np.frombuffer(_TABLE, np.uint8)
+
+
+def ascii_array(text: str) -> np.ndarray:
+    """:func:`ascii_view` as a numpy array, looked up from the UTF-16 code units of ``text`` (faster than
+    encoding it to Latin-1 with replacements, but for a few numpy calls: a short text, or one with a
+    character beyond U+FFFF, takes ascii_view)."""
+    if len(text) < _SHORT:
+        return np.frombuffer(ascii_view(text), np.uint8)
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), np.uint16)
+    if len(units) != len(text):
+        return np.frombuffer(ascii_view(text), np.uint8)
+    out = np.empty(len(units) + 2, np.uint8)
+    out[0] = out[-1] = 32
+    np.take(_UNIT_TABLE, units, out=out[1:-1])
+    return out
+
+
 def ascii_key(key: str) -> bytes:
     """A folded key as :func:`ascii_view` shows it where it occurs (no padding)."""
     return key.encode("latin-1", "replace").translate(_TABLE)
@@ -58,9 +78,9 @@ class _Powers:
 _POWERS = _Powers()
 
 
-def piece_hashes(view: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """``(starts, hashes)`` of the pieces of ``view`` (a space-padded :func:`ascii_view`)."""
-    a = np.frombuffer(view, np.uint8)
+def piece_hashes(view: bytes | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(starts, hashes)`` of the pieces of ``view`` (a space-padded :func:`ascii_view` or :func:`ascii_array`)."""
+    a = view if isinstance(view, np.ndarray) else np.frombuffer(view, np.uint8)
     n = len(a)
     up, down = _POWERS.get(n)
     word = a != 32
@@ -177,7 +197,12 @@ class PieceSet:
         both = np.concatenate((hashes, pair_hashes(hashes)))
         at = self._maybe(both)
         maybe = both[at]
-        j = np.searchsorted(self._sorted, maybe)
+        if len(maybe) < 256:
+            j = np.searchsorted(self._sorted, maybe)
+        else:  # sorted, the searches walk the table forward: fewer cache misses
+            order = np.argsort(maybe)
+            j = np.empty(len(maybe), np.intp)
+            j[order] = np.searchsorted(self._sorted, maybe[order])
         j[j == len(self._sorted)] = 0
         ok = self._sorted[j] == maybe
         at, j = at[ok], j[ok]

@@ -115,6 +115,7 @@ class Repairer:
         out = []
         lang = self.config.lang
         known = self._entries
+        proposer, similar = self.proposer, self.fuzzy_proposer
         for span in spans:
             found = known.get(span.entry_id)
             if found is None:
@@ -125,9 +126,9 @@ class Repairer:
                 else:
                     found = known[span.entry_id] = (entry, entry.forms[lang])
             entry, forms = found
-            proposer = self.fuzzy_proposer if span.kind in (FUZZY, SOURCE) else self.proposer
-            cands = proposer(span, lines[span.line - 1], entry, forms)
-            if len(cands) == 2 and cands[1].source == "canonical" and not isinstance(span, MorphSpan):
+            cands = (similar if span.kind in (FUZZY, SOURCE) else proposer)(span, lines[span.line - 1], entry, forms)
+            if (len(cands) == 2 and cands[1].replacement != forms.canonical and cands[1].source == "canonical"
+                    and not isinstance(span, MorphSpan)):
                 cands = self._whole_if_suspect(cands, span, forms)
             if len(cands) > 1:
                 status = (self.source_evidence.status(span.entry_id, source_lines[span.line - 1])
@@ -140,8 +141,8 @@ class Repairer:
         (another entry's variant) would be changed again by the next run: propose the whole canonical
         form instead, which is protected, so fixing stays idempotent."""
         fix = cands[1]
-        if fix.replacement == forms.canonical or not self.matcher.find(fix.replacement):
-            return cands  # (the usual case, the whole name, costs one comparison)
+        if fix.replacement == forms.canonical or not self.matcher.has_suspect(fix.replacement):
+            return cands  # (the usual case, the whole name, is not even asked: see propose)
         whole = match_case(span.text, forms.canonical)
         return cands if fix.replacement == whole else [cands[0], replace(fix, replacement=whole)]
 

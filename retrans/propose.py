@@ -23,27 +23,49 @@ from .records import MISTRANSLATION, Candidate, Span
 ALIGN_MIN_RATIO = 50.0
 _DET_RE = re.compile(r"(?:^|(?<=\W))(" + "|".join(DETERMINERS) + r")(\s+)$", re.IGNORECASE)
 _DET_MAX = max(map(len, DETERMINERS))
+# The last letters of the determiners in either case (ASCII: no other letter matches them, ignoring case).
+_DET_ENDS = frozenset(c for d in DETERMINERS for c in (d[-1].lower(), d[-1].upper()))
 _POSSESSIVE_RE = re.compile(r"(?:^|(?<=\W))(\w+['’]s)(\s+)$")
 _NOUN_RE = re.compile(r"^(\s+)(" + "|".join(PLACE_NOUNS) + r")\b(?:(\s+of\s+)([A-Z][\w'’.-]*\w))?")
+
+
+def _space_before(line: str, start: int) -> int:
+    """Where the whitespace that ends at ``start`` begins (``start`` when there is none)."""
+    i = start
+    while i > 0 and line[i - 1].isspace():
+        i -= 1
+    return i
 
 
 def _det_from(line: str, start: int) -> int:
     """Where to start looking for a determiner that ends, with whitespace, at ``start``: the same match
     as from 0 (the regex ends at ``start``, and its look-behind and ``^`` see the whole line), found
     without scanning the whole line before it."""
-    i = start
-    while i > 0 and line[i - 1].isspace():
-        i -= 1
-    return max(0, i - _DET_MAX)
+    return max(0, _space_before(line, start) - _DET_MAX)
 
 
 def _possessive_from(line: str, start: int) -> int:
     """Where to start looking for a possessive that ends, with whitespace, at ``start``: the same match as
     from 0 (it holds no space and ends before that whitespace), found without scanning the whole line."""
-    i = start
-    while i > 0 and line[i - 1].isspace():
-        i -= 1
-    return line.rfind(" ", 0, i) + 1
+    return line.rfind(" ", 0, _space_before(line, start)) + 1
+
+
+def _determiner(line: str, start: int) -> tuple[re.Match[str] | None, bool]:
+    """``(match, True)`` for a determiner that ends, with whitespace, at ``start`` (:data:`_DET_RE`), else
+    ``(match, False)`` for a possessive there (:data:`_POSSESSIVE_RE`, or ``None``): the matches of a search
+    from 0, looked for only where they can be (after whitespace; the determiner after one of its last
+    letters, the possessive after "'s")."""
+    space = _space_before(line, start)
+    if not 0 < space < start:
+        return None, False
+    last = line[space - 1]
+    if last in _DET_ENDS:
+        det = _DET_RE.search(line, max(0, space - _DET_MAX), start)  # (_det_from)
+        if det:
+            return det, True
+    if last == "s" and space > 1 and line[space - 2] in "'’":
+        return _POSSESSIVE_RE.search(line, line.rfind(" ", 0, space) + 1, start), False  # (_possessive_from)
+    return None, False
 
 
 def align_canonical(form: str, canonical: str, kind: str = "person") -> str:
@@ -113,17 +135,15 @@ def _rewrites(span: Span, line: str, entry: Entry, target: str, out: list[Candid
     if quoted:
         more.append((start - 1, end + 1, target, "unquote"))
         start, end = start - 1, end + 1
-    det = _DET_RE.search(line, _det_from(line, start), start)
-    if det:
+    det, definite = _determiner(line, start)
+    if det and definite:
         det_start = det.start(1)
         more.append((det_start, end, target, "drop-determiner"))
         word = det.group(1)
         if word.lower() != "the":
             the = "The" if word[0].isupper() else "the"
             more.append((det_start, end, f"{the}{det.group(2)}{target}", "definite"))
-    else:
-        # "Ukraine's third city" -> "Ukraine's city of Sumy"
-        det = _POSSESSIVE_RE.search(line, _possessive_from(line, start), start)
+    else:  # "Ukraine's third city" -> "Ukraine's city of Sumy"
         det_start = det.start(1) if det else -1
     noun = _NOUN_RE.match(line[end:]) if entry.kind == "place" and det else None
     if det and noun:
@@ -132,6 +152,8 @@ def _rewrites(span: Span, line: str, entry: Entry, target: str, out: list[Candid
         if noun.group(4):
             more.append((det_start, end + noun.end(4), f"{lead}{noun.group(2)} of {target} in {noun.group(4)}",
                          "place-noun"))
+    if not more:
+        return out
     seen = {(span.start, span.end, span.text), (span.start, span.end, target)}
     for start, end, replacement, source in more:
         key = (start, end, replacement)

@@ -21,6 +21,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+import numpy as np
+
 from .writing_systems import CYRILLIC, GREEK, HAN, KATAKANA, LATIN, expected_scripts, letter_script
 
 UNSPACED = frozenset({"zh", "ja"})
@@ -134,20 +136,32 @@ _LOOKALIKE_SCRIPTS = (LATIN, CYRILLIC, GREEK)
 
 _ASCII_BYTES = bytes(range(128))
 _LOOKALIKE_CACHE: dict[str, bool] = {}
+_FIRST_LOOKALIKE = 0x370  # no letter before U+0370 (Greek and Coptic) is Cyrillic or Greek
 
 
 def may_mix(text: str) -> bool:
     """Whether a word of ``text`` can mix look-alike scripts (:func:`mixed_words`): only if it has a
-    Cyrillic or Greek letter. Fast on text that is mostly ASCII."""
+    Cyrillic or Greek letter. Fast on text that is mostly Latin: numpy picks the distinct characters
+    from U+0370 on out of the UTF-16 code units of a long text (with a surrogate among them, ``set(text)``
+    does)."""
     if text.isascii():
         return False
+    if len(text) < 1 << 14:  # (a short text: fewer calls) its non-ASCII characters, left by deleting ASCII bytes
+        chars = set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+                    .decode("utf-8", "surrogatepass"))
+    else:
+        units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), np.uint16)
+        found = np.unique(units[units >= _FIRST_LOOKALIKE])
+        if len(found) and found[-1] >= 0xD800 and ((found >= 0xD800) & (found < 0xE000)).any():
+            chars = {ch for ch in set(text) if ord(ch) >= _FIRST_LOOKALIKE}
+        else:
+            chars = set(map(chr, found.tolist()))
     cache = _LOOKALIKE_CACHE
-    # Deleting the ASCII bytes of UTF-8 leaves whole characters: the non-ASCII ones.
-    for ch in set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
-        found = cache.get(ch)
-        if found is None:
-            found = cache[ch] = letter_script(ch) in (CYRILLIC, GREEK)
-        if found:
+    for ch in chars:
+        found_one = cache.get(ch)
+        if found_one is None:
+            found_one = cache[ch] = letter_script(ch) in (CYRILLIC, GREEK)
+        if found_one:
             return True
     return False
 

@@ -12,7 +12,7 @@ from retrans.config import RepairConfig
 from retrans.detect import Matcher
 from retrans.glossary import Entry, Forms, Glossary
 from retrans.multilingual import MorphSpan
-from retrans.pieces import PieceSet, ascii_view, pair_hashes, piece_hashes, word_hashes
+from retrans.pieces import PieceSet, ascii_array, ascii_view, pair_hashes, piece_hashes, word_hashes
 from retrans.pipeline import Repairer
 from retrans.rank import GlossaryRanker
 from retrans.scripts import may_mix, mixed_words
@@ -156,6 +156,12 @@ def test_may_mix_is_true_whenever_a_word_mixes_scripts():
     for text in ["Zеlensky", "У Kиєві", "Σtop", "plain ascii", "café “quoted”", ""]:
         assert may_mix(text) or not mixed_words(text, "en")
     assert not may_mix("café “quoted” Zürich") and may_mix("Kиєві")
+    # short and long texts (looked at another way), with astral characters and lone surrogates
+    for pad in ("", "x" * 20_000, "“é” " * 5_000):
+        assert may_mix(pad + "😀 Kиєві") and may_mix("\udcff Σtop" + pad) and not may_mix(pad + "😀 \udcff café 𝐀")
+        assert may_mix(pad + "Kиєві") and not may_mix(pad + "café “quoted” Zürich") and not may_mix(pad)
+    from retrans.writing_systems import CYRILLIC, GREEK, letter_script
+    assert not any(letter_script(chr(c)) in (CYRILLIC, GREEK) for c in range(0x370))
 
 
 def test_long_documents_are_matched_in_runs_of_lines(small_glossary, monkeypatch):
@@ -226,6 +232,60 @@ def test_random_documents_matched_together_give_the_plain_algorithm_s_spans():
         assert matcher.find_documents(docs) == [plain_lines(plain, d) for d in docs], (trial, docs)
 
 
+def test_random_documents_take_the_array_path_and_give_the_plain_algorithm_s_spans(monkeypatch):
+    """Documents without a mixed-script word (no Cyrillic or Greek letter) are matched in arrays
+    (:meth:`Matcher._find_plain`): overlapping suspect and protected forms, chains of them, one form many
+    times in a line, hits at the start and end of lines and documents, accents and punctuation."""
+    words = ["mark", "rutte", "route", "new", "york", "city", "third", "sumy", "al", "sham", "bank", "west",
+             "o'neil", "al-sham", "são", "paulo", "zürich", "x1", "b2b"]
+    filler = ["the", "said", "x-", "'s", "markets", "—", "é", "“", "”", ",", "ü", "Route", "NEW"]
+    import retrans.detect as detect
+
+    calls = []
+    original = Matcher._find_plain
+    monkeypatch.setattr(Matcher, "_find_plain", lambda self, *args: calls.append(1) or original(self, *args))
+    monkeypatch.setattr(detect, "ARRAY_HITS", 0)  # however few the hits
+    rng = random.Random(13)
+    for trial in range(30):
+        glossary = random_glossary(rng, words, 14)
+        matcher, plain = Matcher(glossary, "en"), PlainMatcher(glossary, "en")
+        docs = [[" ".join(rng.choice(words + filler) for _ in range(rng.randint(0, 10)))
+                 for _ in range(rng.randint(0, 5))] for _ in range(12)]
+        assert matcher.find_documents(docs) == [plain_lines(plain, d) for d in docs], (trial, docs)
+    assert len(calls) == 30
+
+
+@pytest.mark.parametrize("array_hits", [0, 10**9])
+def test_a_protected_form_frees_a_suspect_one_through_another_protected_form(monkeypatch, array_hits):
+    """"Greater New York" (protected) shadows "York City" (protected), which would shadow "City Hall" (a
+    variant): the variant is found, in a line of its own and among other documents (in arrays or not)."""
+    import retrans.detect as detect
+
+    monkeypatch.setattr(detect, "ARRAY_HITS", array_hits)
+    glossary = Glossary([Entry("gny", "place", "", {"en": Forms("Greater New York")}),
+                         Entry("yc", "place", "", {"en": Forms("York City")}),
+                         Entry("ch", "place", "", {"en": Forms("City Hall Plaza", ("City Hall",))})])
+    matcher, plain = Matcher(glossary, "en"), PlainMatcher(glossary, "en")
+    docs = [["Greater New York City Hall"], ["the York City Hall", "City Hall"], ["Greater New York City Hall."]]
+    found = matcher.find_documents(docs)
+    assert found == [plain_lines(plain, d) for d in docs] == [by_lines(matcher, d) for d in docs]
+    assert [[(s.line, s.text) for s in spans] for spans in found] == [[(1, "City Hall")], [(2, "City Hall")],
+                                                                     [(1, "City Hall")]]
+
+
+def test_the_ascii_array_of_a_text_is_its_ascii_view(monkeypatch):
+    import retrans.pieces as pieces
+
+    monkeypatch.setattr(pieces, "_SHORT", 0)  # however short the text
+    rng = random.Random(5)
+    chars = "aZ09 _-'\n\t.é\u00ff\u0100ΣКİ\u212a“”\udcff😀𝐀ß\u00a0"
+    for _ in range(2000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
+        assert ascii_array(text).tobytes() == ascii_view(text), text
+        assert [a.tolist() for a in piece_hashes(ascii_array(text))] == [
+            a.tolist() for a in piece_hashes(ascii_view(text))], text
+
+
 def test_piece_sets_place_words_and_pairs():
     words = ["zelnski", "mark route", "third", "route"]
     pieces = PieceSet(words)
@@ -281,6 +341,23 @@ def test_possessive_search_from_the_last_space_finds_what_a_search_from_0_finds(
         whole = _POSSESSIVE_RE.search(line, 0, start)
         part = _POSSESSIVE_RE.search(line, _possessive_from(line, start), start)
         assert (whole and (whole.span(), whole.groups())) == (part and (part.span(), part.groups())), line
+
+
+def test_determiner_or_possessive_looked_for_where_they_can_be_is_what_a_search_from_0_finds():
+    from retrans.propose import _DET_RE, _POSSESSIVE_RE, _determiner
+
+    rng = random.Random(4)
+    parts = ["the", "The", "THE", "a", "A", "an", "An", "AN", "then", "Ukraine's", "Ukraine’s", "its", "'s", "s",
+             " ", "  ", "\t", "\u00a0", "é", "_", ",", "'", "x", "n", "e"]
+    for _ in range(5000):
+        line = "".join(rng.choice(parts) for _ in range(rng.randint(0, 8)))
+        line += rng.choice(["", " ", "\t", "\u00a0 ", "  "]) + "third"
+        start = len(line) - 5
+        det = _DET_RE.search(line, 0, start)
+        want = (det, True) if det else (_POSSESSIVE_RE.search(line, 0, start), False)
+        got = _determiner(line, start)
+        assert [(m and (m.span(), m.groups()), definite) for m, definite in (got, want)] == [
+            (want[0] and (want[0].span(), want[0].groups()), want[1])] * 2, line
 
 
 def test_records_are_frozen_slotted_dataclasses_with_their_signature():
