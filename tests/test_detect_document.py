@@ -219,39 +219,38 @@ def test_documents_matched_together_in_runs_and_alone(small_glossary, monkeypatc
     assert [len(f) for f in whole[:6]] == [3, 0, 13, 1, 1, 1]
 
 
-def test_random_documents_matched_together_give_the_plain_algorithm_s_spans():
-    words = ["mark", "rutte", "route", "new", "york", "city", "third", "sumy", "al", "sham", "bank", "west",
-             "o'neil", "al-sham", "são", "paulo", "zürich", "x1", "b2b"]
-    filler = ["the", "said", "x-", "'s", "markets", "—", "é", "“", "”", ",", "Ω"]
-    rng = random.Random(12)
-    for trial in range(10):
-        glossary = random_glossary(rng, words, 14)
+RANDOM_WORDS = ["mark", "rutte", "route", "new", "york", "city", "third", "sumy", "al", "sham", "bank", "west",
+                "o'neil", "al-sham", "são", "paulo", "zürich", "x1", "b2b"]
+
+
+def assert_random_documents_match_plain(seed: int, trials: int, filler: list[str], max_lines: int) -> None:
+    """Random glossaries and documents of ``RANDOM_WORDS`` and ``filler``: matched together, they give the
+    plain algorithm's spans."""
+    rng = random.Random(seed)
+    for trial in range(trials):
+        glossary = random_glossary(rng, RANDOM_WORDS, 14)
         matcher, plain = Matcher(glossary, "en"), PlainMatcher(glossary, "en")
-        docs = [[" ".join(rng.choice(words + filler) for _ in range(rng.randint(0, 10)))
-                 for _ in range(rng.randint(0, 4))] for _ in range(12)]
+        docs = [[" ".join(rng.choice(RANDOM_WORDS + filler) for _ in range(rng.randint(0, 10)))
+                 for _ in range(rng.randint(0, max_lines))] for _ in range(12)]
         assert matcher.find_documents(docs) == [plain_lines(plain, d) for d in docs], (trial, docs)
+
+
+def test_random_documents_matched_together_give_the_plain_algorithm_s_spans():
+    assert_random_documents_match_plain(12, 10, ["the", "said", "x-", "'s", "markets", "—", "é", "“", "”", ",", "Ω"], 4)
 
 
 def test_random_documents_take_the_array_path_and_give_the_plain_algorithm_s_spans(monkeypatch):
     """Documents without a mixed-script word (no Cyrillic or Greek letter) are matched in arrays
     (:meth:`Matcher._find_plain`): overlapping suspect and protected forms, chains of them, one form many
     times in a line, hits at the start and end of lines and documents, accents and punctuation."""
-    words = ["mark", "rutte", "route", "new", "york", "city", "third", "sumy", "al", "sham", "bank", "west",
-             "o'neil", "al-sham", "são", "paulo", "zürich", "x1", "b2b"]
-    filler = ["the", "said", "x-", "'s", "markets", "—", "é", "“", "”", ",", "ü", "Route", "NEW"]
     import retrans.detect as detect
 
     calls = []
     original = Matcher._find_plain
     monkeypatch.setattr(Matcher, "_find_plain", lambda self, *args: calls.append(1) or original(self, *args))
     monkeypatch.setattr(detect, "ARRAY_HITS", 0)  # however few the hits
-    rng = random.Random(13)
-    for trial in range(30):
-        glossary = random_glossary(rng, words, 14)
-        matcher, plain = Matcher(glossary, "en"), PlainMatcher(glossary, "en")
-        docs = [[" ".join(rng.choice(words + filler) for _ in range(rng.randint(0, 10)))
-                 for _ in range(rng.randint(0, 5))] for _ in range(12)]
-        assert matcher.find_documents(docs) == [plain_lines(plain, d) for d in docs], (trial, docs)
+    assert_random_documents_match_plain(
+        13, 30, ["the", "said", "x-", "'s", "markets", "—", "é", "“", "”", ",", "ü", "Route", "NEW"], 5)
     assert len(calls) == 30
 
 
