@@ -139,10 +139,11 @@ class Repairer:
     def _whole_if_suspect(self, cands: list[Candidate], span: Span, forms: Forms) -> list[Candidate]:
         """A part of the canonical form ("Zelnski" -> "Zelensky") that the glossary itself flags as suspect
         (another entry's variant) would be changed again by the next run: propose the whole canonical
-        form instead, which is protected, so fixing stays idempotent."""
+        form instead, which is protected, so fixing stays idempotent. (Asked only when the fix is a part:
+        the usual case, the whole name, costs :meth:`propose` one comparison.)"""
         fix = cands[1]
-        if fix.replacement == forms.canonical or not self.matcher.has_suspect(fix.replacement):
-            return cands  # (the usual case, the whole name, is not even asked: see propose)
+        if not self.matcher.has_suspect(fix.replacement):
+            return cands
         whole = match_case(span.text, forms.canonical)
         return cands if fix.replacement == whole else [cands[0], replace(fix, replacement=whole)]
 

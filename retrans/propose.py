@@ -60,11 +60,11 @@ def _determiner(line: str, start: int) -> tuple[re.Match[str] | None, bool]:
         return None, False
     last = line[space - 1]
     if last in _DET_ENDS:
-        det = _DET_RE.search(line, max(0, space - _DET_MAX), start)  # (_det_from)
+        det = _DET_RE.search(line, _det_from(line, start), start)
         if det:
             return det, True
     if last == "s" and space > 1 and line[space - 2] in "'’":
-        return _POSSESSIVE_RE.search(line, line.rfind(" ", 0, space) + 1, start), False  # (_possessive_from)
+        return _POSSESSIVE_RE.search(line, _possessive_from(line, start), start), False
     return None, False
 
 

@@ -189,11 +189,6 @@ class Worker:
         """Repair one file; a bad file gives an :class:`Outcome` with ``error`` set, never an exception."""
         return self.run_many([job])[0]
 
-    def run_into(self, job: Job, out_dir: str | Path) -> Outcome:
-        """Repair one file and write its output under ``out_dir`` (:func:`write_output`); a bad file gives
-        an :class:`Outcome` with ``error`` set, an output that cannot be written an :class:`OutputError`."""
-        return self.run_many([job], out_dir)[0]
-
     def run_many(self, jobs: list[Job], out_dir: str | Path | None = None) -> list[Outcome]:
         """Repair several files at once (their documents go through the pipeline together) and, given
         ``out_dir``, write their outputs there (:func:`write_outputs`). A bad file gives its
