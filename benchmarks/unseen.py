@@ -35,7 +35,8 @@ from corpora.unseen.build import read_tsv  # noqa: E402
 from retrans.config import DEFAULT_MODEL, RepairConfig  # noqa: E402
 from retrans.detect import Matcher  # noqa: E402
 from retrans.formats.glossary_yaml import read_glossary  # noqa: E402
-from retrans.fuzzy import CACHE_MIN_ENTRIES, FuzzyMatcher  # noqa: E402
+from retrans.fuzzy import FuzzyMatcher  # noqa: E402
+from retrans.fuzzy_index import CACHE_MIN_ENTRIES  # noqa: E402
 from retrans.glossary import Entry, Forms, Glossary  # noqa: E402
 from retrans.pipeline import Repairer  # noqa: E402
 from retrans.rank import LMRanker  # noqa: E402

@@ -10,9 +10,10 @@ Chinese 拉夫罗夫 -> "lafuluofu"), which predict how MT renders them.
 
 No entry is scanned per token. Each reference word is indexed under its
 transliteration skeleton and that skeleton's one-letter deletions
-(:func:`retrans.romanize.blocking_keys`); a run looks up its words' keys, and only
+(:mod:`retrans.fuzzy_index`); a run looks up its words' keys, and only
 the references found there are compared, with rapidfuzz and Jaro-Winkler on
-the romanised letters and on the skeletons. A window matches a reference of the
+the romanised letters and on the skeletons: in bulk first, to drop the many pairs a
+common key brings that cannot pass, then one by one. A window matches a reference of the
 same length word by word ("Volodimir Zelenski"), the last words of a person's name
 (a surname: "Zelenski"), or the reference written as one word ("Jin Zhengen" and
 金正恩 "JinZhengEn").
@@ -23,29 +24,22 @@ other, and fuzzy similarity is one piece of evidence there.
 
 from __future__ import annotations
 
-import json
 import re
-import struct
-import sys
-import unicodedata
-from array import array
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple, dataclass
-from itertools import accumulate, chain
+from dataclasses import dataclass
 from pathlib import Path
 
 import jellyfish
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
 
 from .detect import fold
-from .errors import RetransError
-from .formats.text import write_files_atomic
+from .fuzzy_index import SLOTS, Reference, ReferenceIndex
 from .glossary import Entry, Forms, Glossary
 from .propose import match_case
 from .records import FUZZY, Candidate, Span
-from .romanize import blocking_keys, romanizations, romanize, skeleton
-from .writing_systems import HIRAGANA, KATAKANA, scripts_of
+from .romanize import blocking_keys, romanize, skeleton
 
 # Lower-case words that may sit inside a name: "Faisal bin Farhan", "Deir ez-Zor", "Ursula von der Leyen".
 PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "ben", "abu", "de", "del", "der", "di", "da", "du", "van",
@@ -65,20 +59,12 @@ COMPOUND_SUFFIXES = frozenset({"based", "backed", "led", "held", "born", "contro
 ROMANISED_SIM = 95.0  # a span this close to a romanised form in another language spells that form
 SAME_SKELETON = 86.0  # the least similarity of two words with one skeleton of four consonants or more
 MAX_WINDOW = 4  # words in a candidate span
-MAX_POSTINGS = 5_000  # a blocking key shared by more references than this is too common to look up
 MAX_SOURCE_WINDOW = 3
-SLOTS = 16  # a posting is ref * SLOTS + word position + 1 (0: the reference written as one word)
-CACHE_MIN_ENTRIES = 5_000  # smaller glossaries build faster than a cached index loads
-INDEX_VERSION = 3  # of the cached index's content and layout: bump when references or keys change
-
-
-def index_cache_dir() -> Path:
-    """Where built indexes of large glossaries are kept: ``fuzzy/`` under :func:`retrans.lm.cache_root`."""
-    from .lm import cache_root
-
-    return cache_root() / "fuzzy"
-
-_KANA = {HIRAGANA, KATAKANA}
+SEEN_RUNS = 65_536  # runs whose matches are remembered (see FuzzyMatcher.find)
+FEW_POSTINGS = 256  # a run meeting fewer postings is scored in Python: arrays cost more than they save
+# similarity_matrix and word_similarity may round differently in the last bits: windows are culled in bulk
+# with this much to spare, then scored one by one.
+_SLACK = 0.01
 
 
 @dataclass(frozen=True)
@@ -89,16 +75,6 @@ class FuzzySpan(Span):
     similarity: float = 0.0
     matched: str = ""
     romanised: bool = False  # the span spells the entry's form in another language (Запорожье: "Zaporozhye")
-
-
-@dataclass(frozen=True)
-class _Ref:
-    entry_id: str
-    text: str
-    words: tuple[str, ...]  # romanised words
-    target: tuple[str, ...]  # canonical words, aligned with ``words`` when the counts agree
-    kind: str  # the entry's kind: person, place ...
-    other: bool = False  # a form of another language, romanised
 
 
 def word_similarity(a: str, b: str) -> float:
@@ -115,10 +91,6 @@ def word_similarity(a: str, b: str) -> float:
     if sa == sb and len(sa) >= 4 and spelling >= 50:  # the same consonants: Masghat / Muscat
         score = max(score, SAME_SKELETON)
     return score
-
-
-def _latin(text: str) -> bool:
-    return all(unicodedata.name(ch, "").startswith("LATIN") for ch in text if ch.isalpha())
 
 
 def is_derived(word: str, name: str, kind: str = "") -> bool:
@@ -177,129 +149,55 @@ def _name_runs(line: str) -> list[list[tuple[int, int, str]]]:
     return runs
 
 
+def similarity_matrix(words: Sequence[str], others: Sequence[str],
+                      skeletons: Sequence[str] | None = None) -> np.ndarray:
+    """:func:`word_similarity` of every word of ``words`` with every word of ``others`` (romanised,
+    non-empty), computed in bulk: a ``len(words)`` x ``len(others)`` array. ``skeletons``: those of
+    ``others``, when they are known."""
+    spelling = process.cdist(words, others, scorer=fuzz.ratio, dtype=np.float64)
+    skel_a = [skeleton(w) for w in words]
+    skel_b = list(skeletons) if skeletons is not None else [skeleton(w) for w in others]
+    sound = process.cdist(skel_a, skel_b, scorer=fuzz.ratio, dtype=np.float64)
+    sound[[not k for k in skel_a], :] = 0.0
+    sound[:, [not k for k in skel_b]] = 0.0
+    jw = 100.0 * process.cdist(words, others, scorer=JaroWinkler.normalized_similarity, dtype=np.float64)
+    score = 0.4 * spelling + 0.3 * sound + 0.3 * jw
+    # fuzz.ratio is 100 for equal strings only: equal skeletons (Masghat / Muscat), equal words.
+    same = (sound == 100.0) & (np.array([len(k) for k in skel_a])[:, None] >= 4) & (spelling >= 50)
+    score[same] = np.maximum(score[same], SAME_SKELETON)
+    score[spelling == 100.0] = 100.0
+    return score
+
+
+_Match = tuple[float, int, int, int, tuple[str, ...], int, float]
+
+
 class FuzzyMatcher:
-    """An index of every entry's reference names in one target language, blocked by skeleton keys.
+    """Finds the spans of a line close to a reference of ``glossary`` in target language ``lang``.
 
     ``threshold`` is the mean word similarity (0..100) a window needs; ``word_min``
     the least any single word may have; ``single_min`` what a one-word window needs.
-    The index of a glossary of :data:`CACHE_MIN_ENTRIES` entries or more is kept as
-    JSON in ``cache_dir`` (default :func:`index_cache_dir`), keyed by the glossary's
-    digest, so the next run loads it instead of building it; ``cache=False`` never does.
+    ``romanize_sources``, ``cache`` and ``cache_dir`` go to the
+    :class:`~retrans.fuzzy_index.ReferenceIndex` (``index``), which keeps the index of a large
+    glossary in a cache. The matches of the last ``remember`` distinct runs of name-like words are
+    remembered (0: none), since a run's matches depend on its own text only.
     """
 
     def __init__(self, glossary: Glossary, lang: str, threshold: float = 80.0, word_min: float = 60.0,
                  single_min: float = 84.0, romanize_sources: bool = True, cache: bool = True,
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None, remember: int = SEEN_RUNS) -> None:
         self.lang = lang
         self.threshold, self.word_min, self.single_min = threshold, word_min, single_min
-        self._refs: list[_Ref] = []
-        # The index: blocking key -> number i; its postings (see SLOTS) are _flat[_offsets[i]:_offsets[i + 1]].
-        self._keys: dict[str, int] = {}
-        self._offsets, self._flat = array("q", [0]), array("q")
-        self._known: set[str] = set()  # folded forms of the target language: the exact matcher's domain
-        self._correct: set[str] = set()  # folded canonical and admitted forms: never touched
-        self._by_entry: dict[str, list[int]] = defaultdict(list)
-        self._max_known_words = 1
-        path = None
-        if cache and len(glossary) >= CACHE_MIN_ENTRIES:
-            name = f"{glossary.digest[:32]}-{lang}-{int(romanize_sources)}-v{INDEX_VERSION}-{sys.byteorder}.idx"
-            path = (cache_dir or index_cache_dir()) / name
-            if self._load(path):
-                return
-        index: dict[str, list[int]] = defaultdict(list)
-        for entry in glossary:
-            forms = entry.forms.get(lang)
-            if forms is None:
-                continue
-            self._add_entry(entry, forms, romanize_sources, index)
-        self._keys = {k: i for i, k in enumerate(index)}
-        self._offsets = array("q", chain((0,), accumulate(map(len, index.values()))))
-        self._flat = array("q", chain.from_iterable(index.values()))
-        if path is not None:
-            self._save(path)
-
-    def _postings(self, key: str) -> Sequence[int]:
-        i = self._keys.get(key)
-        return () if i is None else self._flat[self._offsets[i] : self._offsets[i + 1]]
-
-    def _load(self, path: Path) -> bool:
-        """Take the index from ``path``; False when it is missing or unreadable (then it is rebuilt).
-
-        Layout: an 8-byte header length, a JSON header (references, forms, keys), then the offsets and
-        postings as native 64-bit integers. Nothing in it is executed: a damaged file is only rebuilt."""
-        try:
-            blob = path.read_bytes()
-            (size,) = struct.unpack_from("<Q", blob)
-            head = json.loads(blob[8 : 8 + size].decode("utf-8"))
-            keys = head["keys"].split("\n") if head["keys"] else []
-            numbers = array("q")
-            numbers.frombytes(blob[8 + size :])
-            if len(numbers) != len(keys) + 1 + head["postings"]:
-                return False
-            refs = [_Ref(e, t, tuple(w), tuple(c), k, o) for e, t, w, c, k, o in head["refs"]]
-            known, correct, most = set(head["known"]), set(head["correct"]), int(head["max_known_words"])
-        except (OSError, ValueError, KeyError, TypeError, struct.error):
-            return False
-        self._refs, self._known, self._correct, self._max_known_words = refs, known, correct, most
-        self._keys = {k: i for i, k in enumerate(keys)}
-        self._offsets, self._flat = numbers[: len(keys) + 1], numbers[len(keys) + 1 :]
-        for i, ref in enumerate(self._refs):
-            self._by_entry[ref.entry_id].append(i)
-        return True
-
-    def _save(self, path: Path) -> None:
-        """Write the index to ``path`` atomically; a cache that cannot be written is only skipped."""
-        head = json.dumps({"refs": [astuple(r) for r in self._refs], "known": sorted(self._known),
-                           "correct": sorted(self._correct), "max_known_words": self._max_known_words,
-                           "keys": "\n".join(self._keys), "postings": len(self._flat)},
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        data = struct.pack("<Q", len(head)) + head + self._offsets.tobytes() + self._flat.tobytes()
-        try:
-            write_files_atomic([(path, data)])
-        except RetransError:
-            pass  # a read-only cache only costs speed
+        self.remember = remember
+        self.index = ReferenceIndex(glossary, lang, romanize_sources, cache, cache_dir)
+        self._seen: dict[tuple[str, tuple[tuple[int, int], ...], float], list[_Match]] = {}
 
     def __len__(self) -> int:
-        return len(self._refs)
-
-    def _add_entry(self, entry: Entry, forms: Forms, romanize_sources: bool, index: dict[str, list[int]]) -> None:
-        canon_words = tuple(forms.canonical.split())
-        for form in (forms.canonical, *forms.admitted):
-            self._correct.add(fold(form.strip()))
-            if entry.kind == "person" and len(form.split()) > 1:  # a surname alone is correct too
-                self._correct.add(fold(form.split()[-1]))
-        for form in (forms.canonical, *forms.admitted, *forms.variants, *forms.mistranslations):
-            key = fold(form.strip())
-            self._known.add(key)
-            self._max_known_words = max(self._max_known_words, len(key.split()))
-        texts = [(text, romanize(text), False) for text in (forms.canonical, *forms.admitted, *forms.variants)]
-        if romanize_sources:  # forms in other scripts (fa, ar, ru, uk, zh, he ...), as MT would spell them
-            # Kana is left out: romanised, Japanese forms pad names with vowels (ウクライナ -> "ukuraina" ~ Ukrainian)
-            texts += [(text, roman, True) for lang, f in entry.forms.items() if lang != self.lang
-                      for text in (f.canonical, *f.admitted) if not _latin(text) and not scripts_of(text) & _KANA
-                      for roman in romanizations(text, lang)]
-        seen: set[tuple[str, ...]] = set()
-        for text, roman, other in texts:
-            words = tuple(roman.split())
-            if not words or words in seen:
-                continue
-            seen.add(words)
-            ref = _Ref(entry.id, text, words, canon_words, entry.kind, other)
-            idx = len(self._refs)
-            self._refs.append(ref)
-            self._by_entry[entry.id].append(idx)
-            base = idx * SLOTS + 1
-            postings = {(k, base + pos) for pos, w in enumerate(words[: SLOTS - 1]) for k in blocking_keys(w)}
-            if len(words) > 1:
-                joined = skeleton("".join(words))  # exact key only: text-side deletions still meet it
-                if len(joined) >= 2:
-                    postings.add((joined, base - 1))
-            for k, code in postings:
-                index[k].append(code)
+        return len(self.index)
 
     # -- matching ---------------------------------------------------------------------------------
 
-    def _window_score(self, words: Sequence[str], ref: _Ref
+    def _window_score(self, words: Sequence[str], ref: Reference
                       ) -> tuple[float, tuple[str, ...], tuple[float, ...]] | None:
         """Similarity of a window (romanised words) to ``ref``, the canonical words it becomes and, when
         they align one to one with the window's words, each word's similarity (else empty)."""
@@ -325,7 +223,7 @@ class FuzzyMatcher:
         return best
 
     @staticmethod
-    def _whole_or_surname(n: int, ref: _Ref) -> tuple[str, ...]:
+    def _whole_or_surname(n: int, ref: Reference) -> tuple[str, ...]:
         """A one-word rendering of a person's name is, in news, nearly always the surname."""
         if n == 1 and ref.kind == "person" and len(ref.target) > 1:
             return ref.target[-1:]
@@ -341,46 +239,28 @@ class FuzzyMatcher:
         occupied = list(taken)
         only = set(entries) if entries is not None else None
         thr = self.threshold if threshold is None else threshold
-        found: list[tuple[float, int, int, int, tuple[str, ...], _Ref, float]] = []
-        limit = MAX_SOURCE_WINDOW if only is not None else MAX_WINDOW
+        found: list[_Match] = []
         for run in _name_runs(line):
-            protected = self._protected(run)
-            roman = [romanize(w) for _, _, w in run]
-            for i, j, r in self._windows(roman, only, limit):
-                if all(protected[i:j]):
-                    continue
-                edge = {run[i][2].lower(), run[j - 1][2].lower()}
-                if edge & PARTICLES or edge & STOPWORDS:
-                    continue
-                start, end = run[i][0], run[j - 1][1]
-                if fold(line[start:end]) in self._known:
-                    continue
-                words = [w for w in roman[i:j] if w]
-                if not words or (len(words) == 1 and len(words[0]) < 4):
-                    continue
-                scored = self._window_score(words, self._refs[r])
-                if scored is None:
-                    continue
-                sim, target, sims = scored
-                need = max(thr, self.single_min) if len(words) == 1 and only is None else thr
-                if sim < need or fold(" ".join(target)) == fold(line[start:end]):
-                    continue
-                if len(words) == j - i and len(sims) == j - i:
-                    kept = self._changed_words(roman[i:j], target, protected[i:j])
-                    if kept is None:
-                        continue
-                    a, b = kept  # words already right stay as they are
-                    start, end, target, own = run[i + a][0], run[i + b - 1][1], target[a:b], min(sims[a:b])
-                elif any(protected[i:j]):
-                    continue
-                else:
-                    own = sim
-                found.append((sim, j - i, start, end, target, self._refs[r], own))
-        # Longest window first, then the most similar, then leftmost, then the entry id.
-        found.sort(key=lambda f: (-f[1], -f[0], f[2], f[5].entry_id))
+            if only is not None or not self.remember:
+                found += self._run_matches(line, run, thr, only)
+                continue
+            # A run's matches depend on its own text only: news repeats its names, so they are remembered.
+            base = run[0][0]
+            key = (line[base : run[-1][1]], tuple((s - base, e - base) for s, e, _ in run), thr)
+            seen = self._seen.get(key)
+            if seen is None:
+                seen = [(sim, size, s - base, e - base, target, r, own)
+                        for sim, size, s, e, target, r, own in self._run_matches(line, run, thr, None)]
+                if len(self._seen) >= self.remember:
+                    del self._seen[next(iter(self._seen))]  # the oldest
+                self._seen[key] = seen
+            found += [(sim, size, s + base, e + base, target, r, own) for sim, size, s, e, target, r, own in seen]
+        # Longest window first, then the most similar, then leftmost, then the entry id, then the reference.
+        found.sort(key=lambda f: (-f[1], -f[0], f[2], self.index.ref(f[5]).entry_id, f[5]))
         out: list[Span] = []
         used_entries: set[str] = set()
-        for sim, _, start, end, target, ref, own in found:
+        for sim, _, start, end, target, r, own in found:
+            ref = self.index.ref(r)
             if any(start < e and s < end for s, e in occupied):
                 continue
             if only is not None and ref.entry_id in used_entries:
@@ -390,6 +270,66 @@ class FuzzyMatcher:
             out.append(FuzzySpan(n, start, end, line[start:end], ref.entry_id, kind, " ".join(target),
                                  round(sim, 1), ref.text, ref.other and own >= ROMANISED_SIM))
         return sorted(out, key=lambda s: (s.start, -s.end))
+
+    def _run_matches(self, line: str, run: Sequence[tuple[int, int, str]], thr: float, only: set[str] | None
+                     ) -> list[_Match]:
+        """Every window of one run that passes, with its reference: (similarity, words in the window,
+        start, end, target words, reference, the changed words' least similarity)."""
+        protected = self._protected(run)
+        roman = [romanize(w) for _, _, w in run]
+        windows: dict[tuple[int, int], tuple[int, int, list[str], float] | None] = {}
+        if only is not None:  # few entries: try every window against each of their references
+            refs = sorted({r for e in only for r in self.index.by_entry(e)})
+            triples: Iterable[tuple[int, int, int]] = [
+                (i, j, r) for i in range(len(run)) for j in range(i + 1, min(len(run), i + MAX_SOURCE_WINDOW) + 1)
+                for r in refs]
+        else:
+            triples = self._likely(line, run, roman, protected, thr, windows, MAX_WINDOW)
+        found: list[_Match] = []
+        for i, j, r in triples:
+            if (i, j) not in windows:
+                windows[i, j] = self._window(line, run, roman, protected, i, j, thr, only is None)
+            window = windows[i, j]
+            if window is None:
+                continue
+            start, end, words, need = window
+            scored = self._window_score(words, self.index.ref(r))
+            if scored is None:
+                continue
+            sim, target, sims = scored
+            if sim < need or fold(" ".join(target)) == fold(line[start:end]):
+                continue
+            if len(words) == j - i and len(sims) == j - i:
+                kept = self._changed_words(roman[i:j], target, protected[i:j])
+                if kept is None:
+                    continue
+                a, b = kept  # words already right stay as they are
+                start, end, target, own = run[i + a][0], run[i + b - 1][1], target[a:b], min(sims[a:b])
+            elif any(protected[i:j]):
+                continue
+            else:
+                own = sim
+            found.append((sim, j - i, start, end, target, r, own))
+        return found
+
+    def _window(self, line: str, run: Sequence[tuple[int, int, str]], roman: Sequence[str],
+                protected: Sequence[bool], i: int, j: int, thr: float, open_search: bool
+                ) -> tuple[int, int, list[str], float] | None:
+        """Words ``[i, j)`` of a run as a window worth scoring: its start, end, romanised words and the
+        similarity it needs; ``None`` when it is a correct or known name, or starts or ends on a particle."""
+        if all(protected[i:j]):
+            return None
+        edge = {run[i][2].lower(), run[j - 1][2].lower()}
+        if edge & PARTICLES or edge & STOPWORDS:
+            return None
+        start, end = run[i][0], run[j - 1][1]
+        if fold(line[start:end]) in self.index.known:
+            return None
+        words = [w for w in roman[i:j] if w]
+        if not words or (len(words) == 1 and len(words[0]) < 4):
+            return None
+        need = max(thr, self.single_min) if len(words) == 1 and open_search else thr
+        return start, end, words, need
 
     @staticmethod
     def _changed_words(roman: Sequence[str], target: Sequence[str],
@@ -407,39 +347,141 @@ class FuzzyMatcher:
             b -= 1
         return (a, b) if a < b else None
 
-    def _windows(self, roman: Sequence[str], only: set[str] | None, limit: int) -> set[tuple[int, int, int]]:
-        """(start word, end word, reference) triples worth scoring: a word of the window met a word of the
-        reference under a blocking key at the aligned position, or the window written as one word met it."""
+    def _likely(self, line: str, run: Sequence[tuple[int, int, str]], roman: Sequence[str],
+                protected: Sequence[bool], thr: float,
+                windows: dict[tuple[int, int], tuple[int, int, list[str], float] | None], limit: int
+                ) -> list[tuple[int, int, int]]:
+        """The (start word, end word, reference) triples of a run worth scoring, in order.
+
+        A run that meets few postings gets every pair the blocking keys bring (:meth:`_paired`). Otherwise
+        the pairs are made in arrays (:meth:`_blocked`), and a pair is dropped when its window is no
+        candidate (:meth:`_window`, remembered in ``windows``) or when its similarity, computed in bulk
+        (:meth:`_reachable`), is below the window's threshold. What is left is scored one by one, so this
+        only saves work: no pair that could pass is dropped."""
+        met = [self.index.codes(blocking_keys(w)) for w in roman]
+        if sum(c.size for c in met) < FEW_POSTINGS:
+            return sorted(self._paired(roman, met, limit))
+        starts, sizes, refs = self._blocked(roman, met, limit)
+        if not refs.size:
+            return []
+        # Screen each window once: pairs are sorted by window. A window that loses an empty romanised word
+        # is scored as it is (``exact``): _window_score then sees fewer words than the window has.
+        first = np.flatnonzero(np.diff(starts * 8 + sizes, prepend=-1))
+        need = np.full(first.size, np.inf)
+        exact = np.zeros(first.size, dtype=bool)
+        texts: list[str] = []
+        for w, (i, n) in enumerate(zip(starts[first].tolist(), sizes[first].tolist())):
+            got = windows.get((i, i + n), ())
+            if got == ():
+                got = windows[i, i + n] = self._window(line, run, roman, protected, i, i + n, thr, True)
+            if got is not None:
+                need[w], exact[w] = got[3], len(got[2]) != n
+            texts.append("".join(roman[i : i + n]))
+        per = np.repeat(np.arange(first.size), np.diff(first, append=refs.size))
+        live = np.isfinite(need[per])
+        starts, sizes, refs, per = starts[live], sizes[live], refs[live], per[live]
+        keep = exact[per] | self._reachable(roman, texts, starts, sizes, refs, per, need[per] - _SLACK, exact[per])
+        return list(zip(starts[keep].tolist(), (starts + sizes)[keep].tolist(), refs[keep].tolist()))
+
+    def _blocked(self, roman: Sequence[str], met: Sequence[np.ndarray], limit: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_paired` in arrays: the distinct (start word, window size, reference) pairs, sorted."""
+        col, n_words = self.index, len(roman)
+        word = np.repeat(np.arange(n_words), [c.size for c in met])
+        r, pos = np.divmod(np.concatenate(met), SLOTS)
+        pos -= 1
+        m = col.size[r]
+        # The whole reference: word by word (aligned: the window starts pos words before), or written as one
+        # word (pos < 0) and met by one text word.
+        one = pos < 0
+        starts, sizes = np.where(one, word, word - pos), np.where(one, 1, m)
+        ok = (sizes <= limit) & (starts >= 0) & (starts + sizes <= n_words)
+        found = [(starts[ok], sizes[ok], r[ok])]
+        # A person's last n names (a surname): n < m words, aligned to the reference's last n.
+        last = np.flatnonzero(col.person[r] & (m > 1) & ~one)
+        for n in range(1, limit + 1):
+            last = last[m[last] > n]
+            at = last[pos[last] >= m[last] - n]
+            start = word[at] - pos[at] + m[at] - n
+            ok = (start >= 0) & (start + n <= n_words)
+            found.append((start[ok], np.full(int(ok.sum()), n), r[at][ok]))
+        for i in range(n_words):  # text words written together: "Jin Zhengen" / 金正恩 "JinZhengEn"
+            for width in (2, 3):
+                if i + width <= n_words:
+                    joined = col.codes(blocking_keys("".join(roman[i : i + width]))) // SLOTS
+                    found.append((np.full(joined.size, i), np.full(joined.size, width), joined))
+        starts, sizes, refs = (np.concatenate(column) for column in zip(*found))
+        keys = np.unique((starts * 8 + sizes) * len(col) + refs)  # windows are at most 4 words
+        window, refs = np.divmod(keys, len(col))
+        starts, sizes = np.divmod(window, 8)
+        return starts, sizes, refs
+
+    def _reachable(self, roman: Sequence[str], texts: Sequence[str], starts: np.ndarray, sizes: np.ndarray,
+                   refs: np.ndarray, per: np.ndarray, need: np.ndarray, skip: np.ndarray) -> np.ndarray:
+        """Which pairs :meth:`_window_score` may score at ``need`` or more: the word-by-word similarities
+        (their least and mean) or the one-word similarity, computed in bulk. ``per`` numbers each pair's
+        window (``texts``: its words written together); pairs in ``skip`` are left False."""
+        col = self.index
+        m = col.size[refs]
+        keep = np.zeros(refs.size, dtype=bool)
+        # The whole name word by word, or a person's last names.
+        aligned = np.flatnonzero(((sizes == m) | ((sizes < m) & col.surnames[refs])) & ~skip)
+        if aligned.size:
+            total = np.zeros(aligned.size)
+            least = np.full(aligned.size, np.inf)
+            pairs = []
+            for k in range(int(sizes[aligned].max())):
+                sel = np.flatnonzero(sizes[aligned] > k)
+                t = aligned[sel]
+                pairs.append((sel, starts[t] + k, col.word_ids[col.word_start[refs[t]] + m[t] - sizes[t] + k]))
+            vocab, inverse = np.unique(np.concatenate([w for _, _, w in pairs]), return_inverse=True)
+            sims = similarity_matrix(roman, col.vocab[vocab].tolist(), col.skeletons[vocab].tolist())
+            at = 0
+            for sel, text_word, _ in pairs:
+                sim = sims[text_word, inverse[at : at + sel.size]]
+                at += sel.size
+                total[sel] += sim
+                least[sel] = np.minimum(least[sel], sim)
+            keep[aligned] = (least >= self.word_min - _SLACK) & (total / sizes[aligned] >= need[aligned])
+        # The window written as one word against the reference written as one word.
+        joined_text = np.array([len(t) for t in texts])[per]
+        joined_ref = col.joined[refs]
+        both = np.flatnonzero(((sizes > 1) | (m > 1)) & (sizes != m) & (joined_text >= 5) & ~skip & ~keep
+                              & (np.minimum(joined_text, joined_ref) >= 0.85 * np.maximum(joined_text, joined_ref)))
+        if both.size:
+            wins, win_at = np.unique(per[both], return_inverse=True)
+            others, ref_at = np.unique(refs[both], return_inverse=True)
+            sims = similarity_matrix([texts[w] for w in wins.tolist()],
+                                     ["".join(col.ref(r).words) for r in others.tolist()])
+            keep[both] = sims[win_at, ref_at] >= need[both]
+        return keep
+
+    def _paired(self, roman: Sequence[str], met: Sequence[np.ndarray], limit: int) -> set[tuple[int, int, int]]:
+        """The (start word, end word, reference) triples the blocking keys pair, one posting at a time: a word
+        of the window met a word of the reference (``met[i]``: word ``i``'s postings) at the aligned position,
+        or the window written as one word met the reference. :meth:`_likely` does the same in arrays."""
         n_words = len(roman)
+        size, person = self.index.size_list, self.index.person_list
         out: set[tuple[int, int, int]] = set()
-        if only is not None:  # few entries: try every window against each of their references
-            refs = sorted({r for e in only for r in self._by_entry.get(e, ())})
-            return {(i, j, r) for r in refs for i in range(n_words) for j in range(i + 1, min(n_words, i + limit) + 1)}
-        for i in range(n_words):
-            for key in blocking_keys(roman[i]):
-                postings = self._postings(key)
-                if len(postings) > MAX_POSTINGS:
+        for i, codes in enumerate(met):
+            for code in codes.tolist():
+                r, pos = divmod(code, SLOTS)
+                pos -= 1
+                m = size[r]
+                if pos < 0:  # the reference written as one word, met by one text word
+                    out.add((i, i + 1, r))
                     continue
-                for code in postings:
-                    r, pos = divmod(code, SLOTS)
-                    pos -= 1
-                    m = len(self._refs[r].words)
-                    if pos < 0:  # the reference written as one word, met by one text word
-                        out.add((i, i + 1, r))
+                for n in range(1, min(m, limit) + 1):  # window of n words aligned to the last n of the ref
+                    if n < m and not person[r]:
                         continue
-                    for n in range(1, min(m, limit) + 1):  # window of n words aligned to the last n of the ref
-                        if n < m and self._refs[r].kind != "person":
-                            continue
-                        first = m - n  # ref position of the window's first word
-                        start = i - (pos - first)
-                        if pos >= first and 0 <= start and start + n <= n_words:
-                            out.add((start, start + n, r))
+                    first = m - n  # ref position of the window's first word
+                    start = i - (pos - first)
+                    if pos >= first and 0 <= start and start + n <= n_words:
+                        out.add((start, start + n, r))
             for width in (2, 3):  # text words written together: "Jin Zhengen" / 金正恩 "JinZhengEn"
                 if i + width <= n_words:
-                    for key in blocking_keys("".join(roman[i : i + width])):
-                        postings = self._postings(key)
-                        if len(postings) <= MAX_POSTINGS:
-                            out.update((i, i + width, code // SLOTS) for code in postings)
+                    joined = self.index.codes(blocking_keys("".join(roman[i : i + width])))
+                    out.update((i, i + width, code // SLOTS) for code in joined.tolist())
         return out
 
     def _protected(self, run: Sequence[tuple[int, int, str]]) -> list[bool]:
@@ -447,8 +489,8 @@ class FuzzyMatcher:
         marks = [False] * len(run)
         words = [fold(w) for _, _, w in run]
         for i in range(len(run)):
-            for j in range(i + 1, min(len(run), i + self._max_known_words) + 1):
-                if " ".join(words[i:j]) in self._correct:
+            for j in range(i + 1, min(len(run), i + self.index.max_known_words) + 1):
+                if " ".join(words[i:j]) in self.index.correct:
                     for k in range(i, j):
                         marks[k] = True
         return marks

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from retrans import fuzzy
+from retrans import fuzzy, fuzzy_index
 from retrans.config import RepairConfig
-from retrans.fuzzy import FuzzyMatcher, word_similarity
+from retrans.fuzzy import FuzzyMatcher, similarity_matrix, word_similarity
 from retrans.glossary import Glossary
 from retrans.pipeline import Repairer, make_ranker
 from retrans.romanize import romanizations, romanize, skeleton
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def stripped(glossary: Glossary) -> Glossary:
@@ -103,7 +106,7 @@ def test_romanised_evidence_never_edits_alone(news_glossary):
 
 
 def test_index_cache(news_glossary, tmp_path, monkeypatch):
-    monkeypatch.setattr(fuzzy, "CACHE_MIN_ENTRIES", 1)
+    monkeypatch.setattr(fuzzy_index, "CACHE_MIN_ENTRIES", 1)
     glossary = stripped(news_glossary)
     lines = ["President Volodimir Zelenski spoke.", "Minister Serhii Lavrov spoke.", "Traffic on Route 66 was halted."]
     built = FuzzyMatcher(glossary, "en", cache_dir=tmp_path)
@@ -112,12 +115,68 @@ def test_index_cache(news_glossary, tmp_path, monkeypatch):
     def no_build(*args):
         raise AssertionError("the cached index should have been loaded")
 
-    monkeypatch.setattr(FuzzyMatcher, "_add_entry", no_build)
+    monkeypatch.setattr(fuzzy_index.ReferenceIndex, "_add_entry", no_build)
     loaded = FuzzyMatcher(glossary, "en", cache_dir=tmp_path)
     assert len(loaded) == len(built) and [loaded.find(x) for x in lines] == [built.find(x) for x in lines]
     monkeypatch.undo()
-    monkeypatch.setattr(fuzzy, "CACHE_MIN_ENTRIES", 1)
+    monkeypatch.setattr(fuzzy_index, "CACHE_MIN_ENTRIES", 1)
     path.write_text("{not json", encoding="utf-8")  # a damaged cache is rebuilt, not an error
     again = FuzzyMatcher(glossary, "en", cache_dir=tmp_path)
     assert [again.find(x) for x in lines] == [built.find(x) for x in lines]
     assert FuzzyMatcher(glossary, "en", cache=False, cache_dir=tmp_path / "off") and not (tmp_path / "off").exists()
+
+
+def test_similarity_matrix_is_word_similarity_in_bulk():
+    words = ["zelnski", "zelensky", "masghat", "muscat", "walloudimir", "volodymyr", "b", "ab", "khason"]
+    others = ["zelensky", "muscat", "kherson", "volodymyr", "bb", "ab", "xiaoping", "masqat"]
+    got = similarity_matrix(words, others)
+    assert got.shape == (len(words), len(others))
+    assert got.tolist() == [[word_similarity(a, b) for b in others] for a in words]
+
+
+def test_bulk_culling_drops_nothing_that_scoring_each_pair_finds(news_glossary, monkeypatch):
+    """The array path scores in bulk and drops pairs that cannot pass: it must find exactly what scoring
+    every pair the blocking keys bring finds."""
+    rows = [r.split("\t") for r in (ROOT / "corpora" / "dev" / "dev.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    rows += [r.split("\t") for r in (ROOT / "corpora" / "unseen" / "heldout.tsv").read_text(encoding="utf-8")
+             .splitlines()[1:]]
+    lines = [r[2] for r in rows if len(r) > 2]
+    lines += (ROOT / "corpora" / "seed" / "000_c47c7fd5e8793407.txt").read_text(encoding="utf-8").splitlines()
+    glossary = stripped(news_glossary)
+    monkeypatch.setattr(fuzzy, "FEW_POSTINGS", 10**9)  # every run one posting at a time, every pair scored
+    matcher = FuzzyMatcher(glossary, "en", remember=0)
+    each = [matcher.find(line) for line in lines]
+    monkeypatch.setattr(fuzzy, "FEW_POSTINGS", 0)  # every run in arrays
+    bulk = [matcher.find(line) for line in lines]
+    assert bulk == each
+    assert sum(map(len, each)) >= 100
+
+
+def test_truncated_index_cache_is_rebuilt(news_glossary, tmp_path, monkeypatch):
+    monkeypatch.setattr(fuzzy_index, "CACHE_MIN_ENTRIES", 1)
+    glossary = stripped(news_glossary)
+    built = FuzzyMatcher(glossary, "en", cache_dir=tmp_path)
+    [path] = tmp_path.iterdir()
+    blob = path.read_bytes()
+    line = "President Volodimir Zelenski met Walodimir Arthuch in Zapurgia."
+    for damaged in (blob[:-8], blob[:-8] + (10**9).to_bytes(8, "little")):  # cut short; a posting out of range
+        path.write_bytes(damaged)
+        again = FuzzyMatcher(glossary, "en", cache_dir=tmp_path)
+        assert len(again) == len(built) and again.find(line) == built.find(line) and built.find(line)
+        assert path.read_bytes() == blob  # and written again whole
+
+
+def test_remembered_runs_give_what_looking_again_gives(news_glossary):
+    """A run's matches are remembered by its text: the same names at other offsets, after exact spans, in
+    other lines, must give the spans a matcher that remembers nothing finds."""
+    rows = [r.split("\t") for r in (ROOT / "corpora" / "dev" / "dev.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    lines = [r[2] for r in rows if len(r) > 2]
+    lines += ["Walodimir Zelnski, " + line for line in lines[:40]] + [line + " Zelnski's aide" for line in lines[:40]]
+    glossary = stripped(news_glossary)
+    forgetful = FuzzyMatcher(glossary, "en", remember=0)
+    for capacity in (4, 65_536):  # with runs forgotten on the way, and with none
+        matcher = FuzzyMatcher(glossary, "en", remember=capacity)
+        for line in lines + lines[::-1]:
+            taken = [(0, 9)] if line.startswith("Walodimir") else []
+            assert matcher.find(line, taken=taken) == forgetful.find(line, taken=taken), line
+    assert sum(len(forgetful.find(line)) for line in lines) >= 100
