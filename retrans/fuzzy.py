@@ -25,6 +25,7 @@ other, and fuzzy similarity is one piece of evidence there.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,7 +191,7 @@ class FuzzyMatcher:
         self.threshold, self.word_min, self.single_min = threshold, word_min, single_min
         self.remember = remember
         self.index = ReferenceIndex(glossary, lang, romanize_sources, cache, cache_dir)
-        self._seen: dict[tuple[str, tuple[tuple[int, int], ...], float], list[_Match]] = {}
+        self._seen: OrderedDict[tuple[str, tuple[tuple[int, int], ...], float], list[_Match]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self.index)
@@ -252,7 +253,7 @@ class FuzzyMatcher:
                 seen = [(sim, size, s - base, e - base, target, r, own)
                         for sim, size, s, e, target, r, own in self._run_matches(line, run, thr, None)]
                 if len(self._seen) >= self.remember:
-                    del self._seen[next(iter(self._seen))]  # the oldest
+                    self._seen.popitem(last=False)  # the oldest
                 self._seen[key] = seen
             found += [(sim, size, s + base, e + base, target, r, own) for sim, size, s, e, target, r, own in seen]
         # Longest window first, then the most similar, then leftmost, then the entry id, then the reference.
