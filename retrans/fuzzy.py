@@ -317,7 +317,8 @@ class FuzzyMatcher:
                 protected: Sequence[bool], i: int, j: int, thr: float, open_search: bool
                 ) -> tuple[int, int, list[str], float] | None:
         """Words ``[i, j)`` of a run as a window worth scoring: its start, end, romanised words and the
-        similarity it needs; ``None`` when it is a correct or known name, or starts or ends on a particle."""
+        similarity it needs; ``None`` when it is a correct or known name, starts or ends on a particle or
+        a function word, or is one short word."""
         if all(protected[i:j]):
             return None
         edge = {run[i][2].lower(), run[j - 1][2].lower()}

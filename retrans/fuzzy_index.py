@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import struct
 import sys
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -48,8 +49,6 @@ def index_cache_dir() -> Path:
 
 
 def _latin(text: str) -> bool:
-    import unicodedata
-
     return all(unicodedata.name(ch, "").startswith("LATIN") for ch in text if ch.isalpha())
 
 
