@@ -168,24 +168,6 @@ class PieceSet:
         top = ((hashes * _MIX) >> _SHIFT).astype(np.intp)
         return np.flatnonzero(self._bitmap[top >> 3] & (np.uint8(1) << (top & 7).astype(np.uint8)))
 
-    def found(self, hashes: np.ndarray, pairs: np.ndarray) -> list[int]:
-        """Indexes into ``words`` of the words that may be among a document's pieces (``hashes``, from
-        :func:`piece_hashes`) and pairs of pieces (``pairs``, from :func:`pair_hashes`): a hash
-        collision can add one that is not there."""
-        if not self._lookup:
-            return []
-        both = np.concatenate((hashes, pairs))
-        maybe = both[self._maybe(both)]
-        lookup, more = self._lookup, self._more
-        out: list[int] = []
-        for h in set(maybe.tolist()):
-            i = lookup.get(h)
-            if i is not None:
-                out.append(i)
-                if more and h in more:
-                    out += more[h]
-        return out
-
     def where(self, starts: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(words, places)``: each piece of a document (``starts`` and ``hashes``, from :func:`piece_hashes`)
         that may be one of the single words and each pair of consecutive pieces that may be one of the

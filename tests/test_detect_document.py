@@ -12,7 +12,7 @@ from retrans.config import RepairConfig
 from retrans.detect import Matcher
 from retrans.glossary import Entry, Forms, Glossary
 from retrans.multilingual import MorphSpan
-from retrans.pieces import PieceSet, ascii_array, ascii_view, pair_hashes, piece_hashes, word_hashes
+from retrans.pieces import PieceSet, ascii_array, ascii_view, piece_hashes, word_hashes
 from retrans.pipeline import Repairer
 from retrans.rank import GlossaryRanker
 from retrans.scripts import may_mix, mixed_words
@@ -136,14 +136,16 @@ def test_piece_sets_find_words_and_pairs_and_survive_collisions():
     words = ["zelnski", "mark route", "third", "x1", "b2b"]
     found = PieceSet(words)
     view = ascii_view("MARK ROUTE met “Zelnski”; B2B-x1 thirdly")
-    hashes = piece_hashes(view)[1]
-    found_words = sorted(words[i] for i in found.found(hashes, pair_hashes(hashes)))
-    assert found_words == ["b2b", "mark route", "x1", "zelnski"]
-    assert found.found(np.zeros(0, np.uint64), np.zeros(0, np.uint64)) == []
+    starts, hashes = piece_hashes(view)
+    at, places = found.where(starts, hashes)
+    assert sorted((words[i], int(p)) for i, p in zip(at, places)) == [  # each where its first piece starts
+        ("b2b", view.index(b"b2b")), ("mark route", view.index(b"mark")), ("x1", view.index(b"x1")),
+        ("zelnski", view.index(b"zelnski"))]
+    assert [len(a) for a in found.where(np.zeros(0, np.intp), np.zeros(0, np.uint64))] == [0, 0]
     # words sharing one hash (here the same word twice): all come back
     same = PieceSet(["alpha", "beta", "alpha"])
-    hashes = piece_hashes(ascii_view("alpha"))[1]
-    assert sorted(same.found(hashes, pair_hashes(hashes))) == [0, 2]
+    starts, hashes = piece_hashes(ascii_view("alpha"))
+    assert sorted(same.where(starts, hashes)[0].tolist()) == [0, 2]
     # a word hashes as the same piece of a document, however long
     long = ["x" * 47 + "1", "y" * 49, "z" * 300, "a"]
     hashes = piece_hashes(ascii_view(" ".join(long).upper()))[1]
