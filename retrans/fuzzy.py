@@ -59,6 +59,8 @@ COMPOUND_SUFFIXES = frozenset({"based", "backed", "led", "held", "born", "contro
                                "era", "linked", "allied", "friendly", "made", "bound", "owned", "funded"})
 ROMANISED_SIM = 95.0  # a span this close to a romanised form in another language spells that form
 SAME_SKELETON = 86.0  # the least similarity of two words with one skeleton of four consonants or more
+# word_similarity weighs spelling, skeleton and Jaro-Winkler so (similarity_matrix too)
+SPELLING, SOUND, JARO_WINKLER = 0.4, 0.3, 0.3
 MAX_WINDOW = 4  # words in a candidate span
 MAX_SOURCE_WINDOW = 3
 SEEN_RUNS = 65_536  # runs whose matches are remembered (see FuzzyMatcher.find)
@@ -88,7 +90,7 @@ def word_similarity(a: str, b: str) -> float:
     sa, sb = skeleton(a), skeleton(b)
     sound = fuzz.ratio(sa, sb) if sa and sb else 0.0
     jw = 100.0 * jellyfish.jaro_winkler_similarity(a, b)
-    score = 0.4 * spelling + 0.3 * sound + 0.3 * jw
+    score = SPELLING * spelling + SOUND * sound + JARO_WINKLER * jw
     if sa == sb and len(sa) >= 4 and spelling >= 50:  # the same consonants: Masghat / Muscat
         score = max(score, SAME_SKELETON)
     return score
@@ -162,7 +164,7 @@ def similarity_matrix(words: Sequence[str], others: Sequence[str],
     sound[[not k for k in skel_a], :] = 0.0
     sound[:, [not k for k in skel_b]] = 0.0
     jw = 100.0 * process.cdist(words, others, scorer=JaroWinkler.normalized_similarity, dtype=np.float64)
-    score = 0.4 * spelling + 0.3 * sound + 0.3 * jw
+    score = SPELLING * spelling + SOUND * sound + JARO_WINKLER * jw
     # fuzz.ratio is 100 for equal strings only: equal skeletons (Masghat / Muscat), equal words.
     same = (sound == 100.0) & (np.array([len(k) for k in skel_a])[:, None] >= 4) & (spelling >= 50)
     score[same] = np.maximum(score[same], SAME_SKELETON)
@@ -454,7 +456,7 @@ class FuzzyMatcher:
             wins, win_at = np.unique(per[both], return_inverse=True)
             others, ref_at = np.unique(refs[both], return_inverse=True)
             sims = similarity_matrix([texts[w] for w in wins.tolist()],
-                                     ["".join(col.ref(r).words) for r in others.tolist()])
+                                     ["".join(col.words(r)) for r in others.tolist()])
             keep[both] = sims[win_at, ref_at] >= need[both]
         return keep
 

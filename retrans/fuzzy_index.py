@@ -242,13 +242,17 @@ class ReferenceIndex:
         """Reference number ``r``."""
         got = self._built.get(r)
         if got is None:
-            e, start = int(self.entry[r]), int(self.word_start[r])
-            words = tuple(self.vocab[self.word_ids[start : start + int(self.size[r])]].tolist())
-            got = Reference(self.entry_ids[e], self.texts[r], words, tuple(self.targets[e].split()),
+            e = int(self.entry[r])
+            got = Reference(self.entry_ids[e], self.texts[r], self.words(r), tuple(self.targets[e].split()),
                             self.kinds[e], bool(self.other[r]))
             if len(self._built) < 100_000:
                 self._built[r] = got
         return got
+
+    def words(self, r: int) -> tuple[str, ...]:
+        """The romanised words of reference number ``r``."""
+        start = int(self.word_start[r])
+        return tuple(self.vocab[self.word_ids[start : start + int(self.size[r])]].tolist())
 
     def postings(self, key: str) -> np.ndarray:
         """The postings of blocking key ``key`` (empty when it is unknown)."""
