@@ -20,9 +20,9 @@ forms around their anchors and keeps the hits in arrays (:meth:`Matcher._find_pl
 Suspect forms (variants, mistranslations) come first: a line with none has no span, whatever the
 protected forms do (they are compared only in lines with a suspect hit). Only protected forms that
 can overlap a suspect one (:func:`relevant_protected`) are kept. :meth:`Matcher.find` does the same
-for one line, with regular expressions. With a boundary rule other than word boundaries, two Aho-Corasick automata
-scan each line instead. The compiled form (:class:`Compiled`) is plain data, stored by
-:mod:`retrans.glossary_cache`.
+for one line, searching it for each form filed under the anchors among its pieces. With a boundary rule other than word
+boundaries, two Aho-Corasick automata scan each line instead. The compiled form (:class:`Compiled`)
+is plain data, stored by :mod:`retrans.glossary_cache`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import accumulate, repeat
+from itertools import accumulate, chain, repeat
 from typing import NamedTuple
 
 import ahocorasick
@@ -208,14 +208,55 @@ def anchor_index(table: PatternTable, patterns: list[int], boundary: BoundaryChe
     return out
 
 
+class AnchorIndex:
+    """Anchors and the patterns filed under each (:func:`anchor_index`), as columns: the patterns of anchor
+    number ``a`` are ``patterns[offsets[a]:offsets[a + 1]]`` (columns: a cached matcher loads without
+    building a list per anchor). The number of each anchor, which only matching line by line needs, is
+    looked up in a mapping made when first asked for."""
+
+    def __init__(self, anchors: list[str], offsets: np.ndarray, patterns: np.ndarray) -> None:
+        self.anchors, self.offsets, self.patterns = anchors, offsets, patterns
+        self._numbers: dict[str, int] | None = None
+
+    @classmethod
+    def from_mapping(cls, index: dict[str, list[int]]) -> AnchorIndex:
+        lists = list(index.values())
+        offsets = np.zeros(len(lists) + 1, np.int64)
+        np.cumsum(np.fromiter(map(len, lists), np.int64, len(lists)), out=offsets[1:])
+        return cls(list(index), offsets, np.fromiter(chain.from_iterable(lists), np.int64, int(offsets[-1])))
+
+    def __len__(self) -> int:
+        return len(self.anchors)
+
+    def check(self, patterns: int) -> None:
+        """Raise ``ValueError`` unless the columns fit together and every pattern number is below ``patterns``
+        (for columns read from a file)."""
+        offsets, flat = self.offsets, self.patterns
+        if (len(offsets) != len(self.anchors) + 1 or int(offsets[0]) != 0 or int(offsets[-1]) != len(flat)
+                or bool(np.any(np.diff(offsets) < 0))
+                or (len(flat) and not 0 <= int(flat.min()) <= int(flat.max()) < patterns)
+                or len(set(self.anchors)) != len(self.anchors)):
+            raise ValueError("inconsistent anchor index")
+
+    def filed(self, anchor: int) -> list[int]:
+        """The patterns filed under anchor number ``anchor``."""
+        return self.patterns[self.offsets[anchor]:self.offsets[anchor + 1]].tolist()
+
+    def numbers(self) -> dict[str, int]:
+        """``{anchor: its number}``."""
+        if self._numbers is None:
+            self._numbers = dict(zip(self.anchors, range(len(self.anchors))))
+        return self._numbers
+
+
 class Compiled(NamedTuple):
     """What a matcher needs besides its boundary rule; stored by :mod:`retrans.glossary_cache`."""
 
     table: PatternTable
     suspect: list[int]  # pattern numbers of the suspect forms
     protected: list[int]  # pattern numbers of the protected forms that can touch them
-    suspect_index: dict[str, list[int]] | None  # ASCII anchor -> suspect patterns (None: scan with automata)
-    protected_index: dict[str, list[int]] | None
+    suspect_index: AnchorIndex | None  # ASCII anchor -> suspect patterns (None: scan with automata)
+    protected_index: AnchorIndex | None
     suspect_wide: dict[str, list[int]] | None = None  # word anchor -> suspect patterns without an ASCII piece
     protected_wide: dict[str, list[int]] | None = None
     anchor_hashes: bytes | None = None  # PieceSet.hash_bytes of the ASCII anchors, suspect then protected
@@ -229,7 +270,8 @@ def compile_table(table: PatternTable, boundary: BoundaryCheck = at_word_boundar
     p_index = anchor_index(table, protected, boundary) if s_index is not None else None
     if s_index is None or p_index is None:
         return Compiled(table, suspect, protected, None, None)
-    return Compiled(table, suspect, protected, s_index[0], p_index[0], s_index[1], p_index[1])
+    return Compiled(table, suspect, protected, AnchorIndex.from_mapping(s_index[0]),
+                    AnchorIndex.from_mapping(p_index[0]), s_index[1], p_index[1])
 
 
 def _automaton(keys: list[str], patterns: list[int]) -> ahocorasick.Automaton:
@@ -316,10 +358,10 @@ class Matcher:
             self._protected = _automaton(t.keys, compiled.protected)
         else:
             # one set of anchors: the suspect ones, then (from ``_split``) the protected ones
-            self._pieces = PieceSet([*self._suspect_index, *self._protected_index], compiled.anchor_hashes)
-            self._lists = [*self._suspect_index.values(), *self._protected_index.values()]
+            self._pieces = PieceSet([*self._suspect_index.anchors, *self._protected_index.anchors],
+                                    compiled.anchor_hashes)
             self._split = len(self._suspect_index)
-            self._filed = _Placements.empty(len(self._lists))  # filled in as anchors are met (_find_plain)
+            self._filed = _Placements.empty(len(self._pieces.words))  # filled in as anchors are met (_find_plain)
             self._filed_lists: dict[int, list[tuple[int, int, int, str]]] = {}  # anchor -> _places_of(anchor)
 
     def _hits(self, automaton: ahocorasick.Automaton, text: str, folded: str) -> list[Hit]:
@@ -337,10 +379,14 @@ class Matcher:
 
     def _lookup(self, index: dict[str, list[int]], words: set[str], text: str, folded: str) -> list[Hit]:
         """Word-bounded hits (start, end, pattern number) of the patterns filed under ``words``."""
+        return self._search((index[word] for word in index.keys() & words), text, folded)
+
+    def _search(self, lists: Iterable[list[int]], text: str, folded: str) -> list[Hit]:
+        """Word-bounded hits (start, end, pattern number) of the patterns of ``lists``, anywhere in ``text``."""
         keys, ok = self.table.keys, self.boundary
         hits = []
-        for word in index.keys() & words:
-            for i in index[word]:
+        for patterns in lists:
+            for i in patterns:
                 key = keys[i]  # type: ignore[index]
                 start = folded.find(key)
                 while start >= 0:
@@ -349,11 +395,11 @@ class Matcher:
                     start = folded.find(key, start + 1)
         return hits
 
-    def _indexed(self, ascii_index: dict[str, list[int]], wide: dict[str, list[int]], text: str,
-                 folded: str) -> list[Hit]:
+    def _indexed(self, index: AnchorIndex, wide: dict[str, list[int]], text: str, folded: str) -> list[Hit]:
         pieces = _ASCII_TOKEN.findall(folded)
-        anchors = {*pieces, *(f"{a} {b}" for a, b in zip(pieces, pieces[1:]))}
-        hits = self._lookup(ascii_index, anchors, text, folded)
+        numbers = index.numbers()
+        found = numbers.keys() & {*pieces, *(f"{a} {b}" for a, b in zip(pieces, pieces[1:]))}
+        hits = self._search(map(index.filed, map(numbers.__getitem__, found)), text, folded)
         if wide and not text.isascii():
             hits += self._lookup(wide, set(_TOKEN.findall(folded)), text, folded)
         return hits
@@ -378,7 +424,10 @@ class Matcher:
         anchor among its key's pieces (``offset``: from the start of the key to the anchor's first piece)."""
         words = self._pieces.words[anchor].split(" ")
         out = []
-        for i in self._lists[anchor]:
+        split = self._split
+        filed = (self._suspect_index.filed(anchor) if anchor < split  # type: ignore[union-attr]
+                 else self._protected_index.filed(anchor - split))  # type: ignore[union-attr]
+        for i in filed:
             key = self.table.keys[i]  # type: ignore[index]
             pieces = list(_ASCII_TOKEN.finditer(key))
             for k in range(len(pieces) - len(words) + 1):

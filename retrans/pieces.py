@@ -130,6 +130,14 @@ def _own_hashes(words: list[str]) -> np.ndarray:
     return own
 
 
+def _pairs(words: list[str]) -> np.ndarray:
+    """Whether each of ``words`` (ASCII) is a pair of words: found in their bytes, not word by word."""
+    data = np.frombuffer("\n".join(words).encode("ascii"), np.uint8)
+    out = np.zeros(len(words), bool)
+    out[np.searchsorted(np.flatnonzero(data == 10), np.flatnonzero(data == 32))] = True
+    return out
+
+
 class PieceSet:
     """A fixed set of ASCII words (lower-case letters and digits) and word pairs (two words joined by a
     space), found among a document's pieces and pairs of consecutive pieces."""
@@ -144,24 +152,22 @@ class PieceSet:
         else:
             own = _own_hashes(words)
         self.hash_bytes = own.astype("<u8").tobytes()
-        hashes = own.tolist()
-        self._lookup = lookup = dict(zip(hashes, range(len(words))))
-        self._more: dict[int, list[int]] = {}  # the other words of a hash that several share (a collision)
-        if len(lookup) != len(words):
-            for i, h in enumerate(hashes):
-                if lookup[h] != i:
-                    self._more.setdefault(h, []).append(i)
         # A bitmap of the top bits of the hashes (mixed: the hashes of short words differ in low bits
         # only), small enough to stay in cache, turns most pieces away before a lookup.
         flags = np.zeros(1 << (64 - int(_SHIFT)), bool)
         flags[(own * _MIX) >> _SHIFT] = True
         self._bitmap = np.packbits(flags, bitorder="little")  # bit i % 8 of byte i // 8
-        # For where(): the distinct hashes sorted, with the word of each, whether it is a pair of words
-        # and whether other words share its hash.
-        self._sorted, first = np.unique(own, return_index=True)
+        # For where(): the distinct hashes sorted, with the (first) word of each, whether a word is a pair
+        # of words, and the words of each hash that several share (a collision).
+        self._sorted, first, counts = np.unique(own, return_index=True, return_counts=True)
         self._word = first.astype(np.intp)
-        self._pair = np.array([" " in w for w in words], bool)
-        self._shared = np.array([h in self._more for h in self._sorted.tolist()], bool) if self._more else None
+        self._pair = _pairs(words)
+        self._shared: np.ndarray | None = None
+        self._all: dict[int, list[int]] = {}
+        if len(counts) and int(counts.max()) > 1:
+            self._shared = counts > 1
+            for i in np.flatnonzero(np.isin(own, self._sorted[self._shared])).tolist():
+                self._all.setdefault(int(own[i]), []).append(i)
 
     def _maybe(self, hashes: np.ndarray) -> np.ndarray:
         """Indexes of the ``hashes`` whose bit is set in the bitmap."""
@@ -174,7 +180,7 @@ class PieceSet:
         pairs, as the index of the word in ``words`` and the start of its (first) piece in the view. A
         hash collision can add one that is not there; each place of a word comes once."""
         n = len(hashes)
-        if not self._lookup or not n:
+        if not len(self._sorted) or not n:
             return np.zeros(0, np.intp), np.zeros(0, np.intp)
         both = np.concatenate((hashes, pair_hashes(hashes)))
         at = self._maybe(both)
@@ -197,7 +203,7 @@ class PieceSet:
         shared = self._shared[j]
         words, out = word[mine & ~shared].tolist(), places[mine & ~shared].tolist()
         for h, is_pair, place in zip(both[at[shared]].tolist(), pair[shared].tolist(), places[shared].tolist()):
-            for i in (self._lookup[h], *self._more[h]):
+            for i in self._all[h]:
                 if self._pair[i] == is_pair:
                     words.append(i)
                     out.append(place)

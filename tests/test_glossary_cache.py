@@ -12,9 +12,17 @@ import random
 import ahocorasick
 import pytest
 
-from retrans.detect import Matcher, PatternTable, at_word_boundaries, fold, select_longest
+from retrans.detect import AnchorIndex, Matcher, PatternTable, at_word_boundaries, fold, select_longest
 from retrans.glossary import Entry, Forms, Glossary
-from retrans.glossary_cache import _read, _seal, cache_dir, load_glossary_file, load_matcher, matcher_key
+from retrans.glossary_cache import (
+    _encode_matcher,
+    _read,
+    _seal,
+    cache_dir,
+    load_glossary_file,
+    load_matcher,
+    matcher_key,
+)
 from retrans.records import Span
 from tests.conftest import DATA, ROOT, SEED
 
@@ -142,6 +150,17 @@ def test_corrupt_or_forged_cache_files_are_rebuilt(cache, tmp_path):
     ac.write_bytes(_seal(other[other.index(b","):]))
     assert load_matcher(glossary, "en", min_entries=0).find(line) == expected
     assert b"pickle" not in good and b"ahocorasick" not in good  # data only
+    # Sealed, keyed right, but columns that do not fit together: refused, rebuilt and rewritten.
+    c = load_matcher(glossary, "en", min_entries=0).compiled
+    index = c.suspect_index
+    broken = [AnchorIndex(index.anchors, index.offsets, index.patterns + len(c.table)),  # beyond the table
+              AnchorIndex(index.anchors, index.offsets[:-1], index.patterns),  # an anchor short
+              AnchorIndex([index.anchors[0]] * len(index), index.offsets, index.patterns)]  # one anchor again
+    for bad in broken:
+        forged = Matcher(glossary, "en", compiled=c._replace(suspect_index=bad))
+        ac.write_bytes(_encode_matcher(matcher_key(glossary, "en"), forged))
+        assert load_matcher(glossary, "en", min_entries=0).find(line) == expected
+        assert ac.read_bytes() == good
 
 
 def test_unwritable_cache_only_costs_speed(tmp_path, monkeypatch):
