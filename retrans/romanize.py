@@ -17,6 +17,7 @@ Walodimir, Walloudimir and Volodymyr share the key "fltmr".
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import lru_cache
 
@@ -29,6 +30,7 @@ _CLASSES = str.maketrans({"c": "k", "q": "k", "g": "k", "p": "b", "v": "f", "w":
                           "d": "t", "h": None, "a": None, "e": None, "i": None, "o": None, "u": None, "y": None})
 _NON_LETTER = re.compile(r"[^a-z ]+")
 _DOUBLE = re.compile(r"(.)\1+")
+_ONCE = operator.itemgetter(1)  # a run of one letter -> the letter (a function: no template to expand per match)
 
 
 @lru_cache(maxsize=262_144)
@@ -83,7 +85,7 @@ def skeleton(text: str) -> str:
     s = romanize(text).replace(" ", "")
     for a, b in _DIGRAPHS:
         s = s.replace(a, b)
-    return _DOUBLE.sub(r"\1", s.translate(_CLASSES))
+    return _DOUBLE.sub(_ONCE, s.translate(_CLASSES))
 
 
 def blocking_keys(text: str) -> set[str]:
