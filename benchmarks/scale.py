@@ -390,23 +390,10 @@ def run_child(kind: str, files: list[Path], mb: float, env: dict, extra: list[st
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def _time_cli(cmd: list[str], env: dict) -> dict:
-    """Wall and CPU seconds of one CLI run (the CPU time of the CLI and its workers: children are counted
-    once waited for, so it does not depend on what else the machine runs), into a fresh ``--out-dir``."""
-    with tempfile.TemporaryDirectory() as tmp:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        r = subprocess.run([*cmd, "--out-dir", tmp], cwd=ROOT, env=env, capture_output=True, text=True)
-        secs = time.perf_counter() - t0
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if r.returncode not in (0, 1):
-        return {"error": r.stderr.strip().splitlines()[-1:]}
-    return {"secs": secs, "cpu_s": after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime}
-
-
-def _time_apart(cmds: list[list[str]], env: dict) -> dict:
-    """Wall and CPU seconds of several CLI runs started together, each into its own fresh ``--out-dir``:
-    until the last one ends."""
+def _time_cli(cmds: list[list[str]], env: dict) -> dict:
+    """Wall and CPU seconds of CLI runs started together, each into a fresh ``--out-dir`` of its own, until
+    the last one ends (the CPU time of the CLIs and their workers: children are counted once waited for,
+    so it does not depend on what else the machine runs)."""
     with tempfile.TemporaryDirectory() as tmp:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
@@ -420,6 +407,11 @@ def _time_apart(cmds: list[list[str]], env: dict) -> dict:
         if p.returncode not in (0, 1):
             return {"error": err.strip().splitlines()[-1:]}
     return {"secs": secs, "cpu_s": after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime}
+
+
+def _best(old: dict | None, new: dict) -> dict:
+    """The faster of two timings (one that failed loses)."""
+    return new if old is None or "error" in old or ("secs" in new and new["secs"] < old["secs"]) else old
 
 
 def run_workers(files: list[Path], docs: list[Path], env: dict, fuzzy: bool = False, repeat: int = 1) -> dict:
@@ -443,22 +435,16 @@ def run_workers(files: list[Path], docs: list[Path], env: dict, fuzzy: bool = Fa
     nbytes = sum(p.stat().st_size for p in docs)
     half = docs[:len(docs) // 2]
     out: dict = {"docs": len(docs), "half_docs": len(half), "mb": nbytes / 1e6, "fuzzy": not extra, "runs": {}}
+    def command(workers: int, part: list[Path]) -> list[str]:
+        return [*cli, "--model", "none", "-q", "--workers", str(workers), *extra,
+                *(x for f in files for x in ("-g", str(f))), *map(str, part)]
+
     timed: dict[tuple[int, int], dict] = {}
     for _ in range(max(1, repeat)):  # rounds interleave the runs, so a busy spell spreads over all of them
         for n in (1, 2):
             for part in (half, docs):
-                cmd = [*cli, "--model", "none", "-q", "--workers", str(n), *extra,
-                       *(x for f in files for x in ("-g", str(f))), *map(str, part)]
-                t = _time_cli(cmd, env)
-                best = timed.get((n, len(part)))
-                if best is None or "error" in best or ("secs" in t and t["secs"] < best["secs"]):
-                    timed[n, len(part)] = t
-        halves = (half, docs[len(half):])
-        t = _time_apart([[*cli, "--model", "none", "-q", "--workers", "1", *extra,
-                          *(x for f in files for x in ("-g", str(f))), *map(str, h)] for h in halves], env)
-        best = out.get("apart")
-        if best is None or "error" in best or ("secs" in t and t["secs"] < best["secs"]):
-            out["apart"] = t
+                timed[n, len(part)] = _best(timed.get((n, len(part))), _time_cli([command(n, part)], env))
+        out["apart"] = _best(out.get("apart"), _time_cli([command(1, half), command(1, docs[len(half):])], env))
     for n in (1, 2):
         full, part = timed[n, len(docs)], timed[n, len(half)]
         if "error" in full or "error" in part:

@@ -12,9 +12,6 @@ of references at once. :meth:`ReferenceIndex.ref` gives one reference as a :clas
 
 from __future__ import annotations
 
-import json
-import struct
-import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -23,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import columns
 from .detect import fold
 from .errors import RetransError
 from .formats.text import write_files_atomic
@@ -33,7 +31,7 @@ from .writing_systems import HIRAGANA, KATAKANA, scripts_of
 SLOTS = 16  # a posting is reference * SLOTS + word position + 1 (0: the reference written as one word)
 MAX_POSTINGS = 5_000  # a blocking key shared by more references than this is too common to look up
 CACHE_MIN_ENTRIES = 5_000  # smaller glossaries build faster than a cached index loads
-INDEX_VERSION = 4  # of the cached index's content and layout: bump when references or keys change
+INDEX_VERSION = 5  # of the cached index's content and layout: bump when references or keys change
 _KANA = {HIRAGANA, KATAKANA}
 _NONE = np.zeros(0, dtype=np.int64)
 # The cache file: the string columns joined by newlines (no form holds one), then the integer columns.
@@ -88,7 +86,7 @@ class ReferenceIndex:
         self._built: dict[int, Reference] = {}
         path = None
         if cache and len(glossary) >= CACHE_MIN_ENTRIES:
-            name = f"{glossary.digest[:32]}-{lang}-{int(romanize_sources)}-v{INDEX_VERSION}-{sys.byteorder}.idx"
+            name = f"{glossary.digest[:32]}-{lang}-{int(romanize_sources)}-v{INDEX_VERSION}.idx"
             path = (cache_dir or index_cache_dir()) / name
             if self._load(path):
                 return
@@ -184,24 +182,15 @@ class ReferenceIndex:
 
     def _load(self, path: Path) -> bool:
         """Take the index from ``path``; False when it is missing or unreadable (then it is rebuilt).
-
-        Layout: an 8-byte header length, a JSON header (the string columns, each joined by newlines, and
-        the integer columns' lengths), then the integer columns as native 64-bit integers. Nothing in it
-        is executed: a damaged file is only rebuilt."""
+        The file is columns (:mod:`retrans.columns`); nothing in it is executed, and columns that do
+        not fit together (:func:`_consistent`) only make it rebuilt."""
         try:
-            blob = path.read_bytes()
-            (size,) = struct.unpack_from("<Q", blob)
-            head = json.loads(blob[8 : 8 + size].decode("utf-8"))
-            strings = {name: head[name].split("\n") if head[name] else [] for name in _STRINGS}
-            numbers, at = {}, 8 + size
-            for name in _NUMBERS:
-                count = int(head["lengths"][name])
-                numbers[name] = np.frombuffer(blob, dtype=np.int64, count=count, offset=at)
-                at += 8 * count
-            if at != len(blob) or not _consistent(strings, numbers):
+            head, strings, numbers = columns.unpack(path.read_bytes())
+            if (list(strings) != list(_STRINGS) or list(numbers) != list(_NUMBERS)
+                    or not _consistent(strings, numbers)):
                 return False
             self.max_known_words = int(head["max_known_words"])
-        except (OSError, ValueError, KeyError, TypeError, struct.error):
+        except (OSError, ValueError, KeyError, TypeError):
             return False
         self.entry_ids, self.kinds, self.targets = strings["entry_ids"], strings["kinds"], strings["targets"]
         self.texts, self.known, self.correct = strings["texts"], set(strings["known"]), set(strings["correct"])
@@ -219,15 +208,11 @@ class ReferenceIndex:
         strings = {"entry_ids": self.entry_ids, "kinds": self.kinds, "targets": self.targets, "texts": self.texts,
                    "vocab": self.vocab.tolist(), "skeletons": self.skeletons.tolist(), "known": sorted(self.known),
                    "correct": sorted(self.correct), "keys": list(self.keys)}
-        if any("\n" in s for column in strings.values() for s in column):
-            return  # not expected of a glossary form; such an index is only rebuilt each time
         numbers = {"entry": self.entry, "other": self.other.astype(np.int64), "size": self.size,
                    "word_ids": self.word_ids, "offsets": self.offsets, "flat": self.flat}
-        head = {name: "\n".join(column) for name, column in strings.items()}
-        head.update(max_known_words=self.max_known_words, lengths={k: len(v) for k, v in numbers.items()})
-        data = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        blob = b"".join([struct.pack("<Q", len(data)), data, *(np.ascontiguousarray(numbers[k], dtype=np.int64)
-                                                                .tobytes() for k in _NUMBERS)])
+        blob = columns.pack({"max_known_words": self.max_known_words}, strings, numbers)
+        if blob is None:
+            return  # a newline in a form: not expected of a glossary; such an index is only rebuilt each time
         try:
             write_files_atomic([(path, blob)])
         except RetransError:

@@ -12,7 +12,7 @@ entries. Both results are cached under ``<cache root>/glossaries/``:
     The compiled matcher of one language of a (merged) glossary: its pattern table, which
     patterns are suspect or matter as protected, and their anchor-word indexes
     (:class:`retrans.detect.Compiled`) and the hashes of the anchors
-    (:class:`retrans.pieces.PieceSet`), as a JSON header and then columns: strings joined by
+    (:class:`retrans.pieces.PieceSet`), as columns (:mod:`retrans.columns`): strings joined by
     newlines and 64-bit integers, read without parsing each value. Data only: no pickle, no
     automaton; loading checks that the columns fit together.
 
@@ -28,12 +28,11 @@ import hashlib
 import io
 import json
 import os
-import struct
 from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from . import __version__, columns
 from .detect import AnchorIndex, Compiled, Matcher, PatternTable
 from .errors import InputError, RetransError
 from .formats.glossary_yaml import parse_glossary
@@ -41,7 +40,7 @@ from .formats.text import decode_stream, read_bytes, write_files_atomic
 from .glossary import Glossary, StoredEntries, entry_json
 
 CACHE_FORMAT = 3
-MATCHER_FORMAT = 9
+MATCHER_FORMAT = 10
 CACHE_ENV = "RETRANS_GLOSSARY_CACHE"
 MATCHER_MIN_ENTRIES = 2_000  # smaller glossaries compile in milliseconds: not worth a cache file
 _CHECK_HEAD = b'{"check":"'  # every file: {"check":"<64 hex>", ... ; the hash covers what follows
@@ -156,65 +155,31 @@ def matcher_key(glossary: Glossary, lang: str) -> str:
     return hashlib.sha256(f"{MATCHER_FORMAT}|{__version__}|{lang}|{glossary.digest}".encode()).hexdigest()
 
 
-_MATCHER_STRINGS = ("keys", "forms", "entry_ids", "suspect_words", "protected_words")
-_MATCHER_NUMBERS = ("suspect", "protected", "suspect_offsets", "suspect_flat", "protected_offsets",
-                    "protected_flat")
-
-
 def _encode_matcher(key: str, matcher: Matcher) -> bytes | None:
-    """The sealed cache file of ``matcher``: an 8-byte header length, a JSON header (the format, the key,
-    the small fields and the byte length of each column), the string columns (UTF-8, joined by newlines),
-    then the integer columns (little-endian 64-bit) and the anchors' hashes. ``None`` when a string holds
-    a newline (not expected of a glossary form; such a matcher is only compiled each time)."""
+    """The sealed cache file of ``matcher``: its small fields and columns (:func:`retrans.columns.pack`);
+    ``None`` when a form holds a newline (not expected of a glossary; such a matcher is compiled each time)."""
     c = matcher.compiled
     t = c.table
-    pieces = getattr(matcher, "_pieces", None)  # the anchors' hashes (word index only)
-    indexed = c.suspect_index is not None and c.protected_index is not None
-    strings = {"keys": t.keys, "forms": t.forms, "entry_ids": t.entry_ids}
+    strings: dict[str, list[str]] = {"keys": t.keys or [], "forms": t.forms, "entry_ids": t.entry_ids}
     numbers = {"suspect": np.array(c.suspect, np.int64), "protected": np.array(c.protected, np.int64)}
-    if indexed:
+    if c.suspect_index is not None and c.protected_index is not None:
         for name, index in (("suspect", c.suspect_index), ("protected", c.protected_index)):
-            strings[f"{name}_words"] = index.anchors  # type: ignore[union-attr]
-            numbers[f"{name}_offsets"] = index.offsets  # type: ignore[union-attr]
-            numbers[f"{name}_flat"] = index.patterns  # type: ignore[union-attr]
-    if any("\n" in s for column in strings.values() for s in column):  # type: ignore[union-attr]
-        return None
-    parts = [("\n".join(column)).encode("utf-8") for column in strings.values()]  # type: ignore[arg-type]
-    parts += [np.ascontiguousarray(a, "<i8").tobytes() for a in numbers.values()]
-    parts.append(pieces.hash_bytes if pieces is not None else b"")
-    header = json.dumps({"format": MATCHER_FORMAT, "key": key, "kinds": t.kinds.hex(), "indexed": indexed,
-                         "suspect_wide": c.suspect_wide, "protected_wide": c.protected_wide,
-                         "counts": [len(column) for column in strings.values()],  # type: ignore[arg-type]
-                         "columns": [*strings, *numbers, "anchor_hashes"], "sizes": [len(b) for b in parts]},
-                        ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return _seal(b"," + struct.pack("<Q", len(header)) + header + b"".join(parts))
+            strings[f"{name}_anchors"] = index.anchors
+            numbers[f"{name}_offsets"], numbers[f"{name}_patterns"] = index.offsets, index.patterns
+        numbers["anchor_hashes"] = np.frombuffer(matcher._pieces.hash_bytes, "<i8")
+    fields = {"format": MATCHER_FORMAT, "key": key, "kinds": t.kinds.hex(), "suspect_wide": c.suspect_wide,
+              "protected_wide": c.protected_wide}
+    body = columns.pack(fields, strings, numbers)
+    return None if body is None else _seal(b"," + body)
 
 
 def _decode_matcher(data: bytes, key: str, glossary: Glossary, lang: str) -> Matcher | None:
     """The matcher in a sealed cache file (:func:`_encode_matcher`), or ``None`` when it is not this
     glossary's or does not hold together."""
     try:
-        at = _BODY + 1
-        (size,) = struct.unpack_from("<Q", data, at)
-        at += 8
-        head = json.loads(data[at:at + size])
-        at += size
+        head, strings, numbers = columns.unpack(memoryview(data)[_BODY + 1:])
         if head["format"] != MATCHER_FORMAT or head["key"] != key:
             return None
-        names, sizes, indexed = head["columns"], head["sizes"], head["indexed"] is True
-        wanted = [*_MATCHER_STRINGS, *_MATCHER_NUMBERS] if indexed else ["keys", "forms", "entry_ids", "suspect",
-                                                                       "protected"]
-        if names != [*wanted, "anchor_hashes"] or len(sizes) != len(names) or at + sum(sizes) != len(data):
-            return None
-        blobs = {}
-        for name, n in zip(names, sizes):
-            blobs[name] = memoryview(data)[at:at + n]
-            at += n
-        strings = {name: bytes(blobs[name]).decode("utf-8").split("\n") if count else []
-                   for name, count in zip((n for n in names if n in _MATCHER_STRINGS), head["counts"])}
-        if [len(v) for v in strings.values()] != head["counts"]:
-            return None
-        numbers = {name: np.frombuffer(blobs[name], "<i8") for name in names if name in _MATCHER_NUMBERS}
         keys, forms, ids = strings["keys"], strings["forms"], strings["entry_ids"]
         kinds = bytes.fromhex(head["kinds"])
         count = len(keys)
@@ -225,17 +190,18 @@ def _decode_matcher(data: bytes, key: str, glossary: Glossary, lang: str) -> Mat
             return None
         indexes: list[AnchorIndex | None] = [None, None]
         hashes = None
-        if indexed:
+        if "suspect_anchors" in strings:
             for k, name in enumerate(("suspect", "protected")):
-                index = AnchorIndex(strings[f"{name}_words"], numbers[f"{name}_offsets"], numbers[f"{name}_flat"])
+                index = AnchorIndex(strings[f"{name}_anchors"], numbers[f"{name}_offsets"],
+                                    numbers[f"{name}_patterns"])
                 index.check(count)
                 indexes[k] = index
-            hashes = bytes(blobs["anchor_hashes"])
+            hashes = numbers["anchor_hashes"].tobytes()
         table = PatternTable(list(map(len, keys)), forms, ids, kinds, keys)
         compiled = Compiled(table, suspect.tolist(), protected.tolist(), *indexes, head["suspect_wide"],
                             head["protected_wide"], hashes)
         return Matcher(glossary, lang, compiled=compiled)
-    except (ValueError, KeyError, TypeError, IndexError, struct.error):
+    except (ValueError, KeyError, TypeError, IndexError):
         return None
 
 
