@@ -13,7 +13,8 @@ side by side, one glossary size per row, each measured in a fresh subprocess:
   (the CLI default) on a sample;
 * glossary load time: cold (YAML, empty cache) and warm (glossary and matcher from the cache),
   each in a new process; peak resident memory of the glossary-only run;
-* scaling with workers through the CLI (``retrans fix --workers N``) when that option exists, with
+* scaling with workers through the CLI (``retrans fix --workers N``) when that option exists, over a feed
+  of about 10⁴ documents given as two folders (``--workers-mb``, ``--workers-named``), with
   documents per CPU-second (the CLI's and its workers' CPU time, independent of other load) and the
   marginal rate (runs on N and N/2 documents: fixed startup costs cancel out), against the machine's
   ceiling (two single-worker runs on a half each, started together);
@@ -390,19 +391,25 @@ def run_child(kind: str, files: list[Path], mb: float, env: dict, extra: list[st
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def _time_cli(cmds: list[list[str]], env: dict) -> dict:
-    """Wall and CPU seconds of CLI runs started together, each into a fresh ``--out-dir`` of its own, until
-    the last one ends (the CPU time of the CLIs and their workers: children are counted once waited for,
-    so it does not depend on what else the machine runs)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        procs = [subprocess.Popen([*cmd, "--out-dir", str(Path(tmp) / str(k))], cwd=ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                 for k, cmd in enumerate(cmds)]
-        errors = [p.communicate()[1] for p in procs]
-        secs = time.perf_counter() - t0
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+def _time_cli(cmds: list[list[str]], env: dict, out_root: Path) -> dict:
+    """Wall and CPU seconds of CLI runs started together, each into a fresh ``--out-dir`` of its own under
+    ``out_root``, until the last one ends (the CPU time of the CLIs and their workers: children are counted
+    once waited for, so it does not depend on what else the machine runs).
+
+    The outputs stay until every run is timed (:func:`main` removes them at the end). On an ext4
+    file system without a journal, as here, the kernel skips inodes freed in the last minute (six while
+    their inode-table block is unwritten) when it makes a file, one lookup each: creating thousands of files
+    right after deleting thousands cost 1.3 ms per file instead of 0.1 ms, and that, not retrans, set the
+    pace of every run after the first."""
+    out = Path(tempfile.mkdtemp(prefix="run-", dir=out_root))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen([*cmd, "--out-dir", str(out / str(k))], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+             for k, cmd in enumerate(cmds)]
+    errors = [p.communicate()[1] for p in procs]
+    secs = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     for p, err in zip(procs, errors):
         if p.returncode not in (0, 1):
             return {"error": err.strip().splitlines()[-1:]}
@@ -414,9 +421,33 @@ def _best(old: dict | None, new: dict) -> dict:
     return new if old is None or "error" in old or ("secs" in new and new["secs"] < old["secs"]) else old
 
 
-def run_workers(files: list[Path], docs: list[Path], env: dict, fuzzy: bool = False, repeat: int = 1) -> dict:
+def feed_halves(docs: list[Path]) -> tuple[Path, Path]:
+    """Two folders, ``a`` and ``b``, holding the first and the second half of ``docs`` (hard links, or copies
+    where links fail), made once under ``build/scale``: a feed as a desk hands it to ``retrans fix``."""
+    root = BUILD / f"feed-{docs[0].parent.name}-{len(docs)}"
+    done = root / ".done"
+    if not done.exists():
+        shutil.rmtree(root, ignore_errors=True)
+        half = len(docs) // 2
+        for name, part in (("a", docs[:half]), ("b", docs[half:])):
+            (root / name).mkdir(parents=True)
+            for doc in part:
+                try:
+                    os.link(doc, root / name / doc.name)
+                except OSError:
+                    shutil.copyfile(doc, root / name / doc.name)
+        done.write_text(str(len(docs)), encoding="utf-8")
+    return root / "a", root / "b"
+
+
+def run_workers(files: list[Path], docs: list[Path], env: dict, out_root: Path, fuzzy: bool = False,
+                repeat: int = 1, named: bool = False) -> dict:
     """`retrans fix --workers N --model none` over ``docs`` through the CLI, when the option exists;
     ``fuzzy``: with unseen-variant matching on (the CLI's default), else exact glossary forms only.
+    The documents are given as two folders, each half of them (:func:`feed_halves`), as a desk gives a day's
+    feed: the workers read the files; ``named``: file by file, which the main process reads and checks
+    before the run starts (so a bad one stops it before anything is written). Outputs go under ``out_root``
+    (see :func:`_time_cli`).
 
     Each worker count also runs on the first half of ``docs``: the fixed costs of a run (imports, fork,
     glossary load) are paid once either way, so the difference gives the marginal rate, documents per
@@ -434,7 +465,13 @@ def run_workers(files: list[Path], docs: list[Path], env: dict, fuzzy: bool = Fa
     extra = ["--no-fuzzy"] if "--no-fuzzy" in help_text and not fuzzy else []
     nbytes = sum(p.stat().st_size for p in docs)
     half = docs[:len(docs) // 2]
-    out: dict = {"docs": len(docs), "half_docs": len(half), "mb": nbytes / 1e6, "fuzzy": not extra, "runs": {}}
+    if named:
+        first, second, whole = half, docs[len(half):], docs
+    else:
+        a, b = feed_halves(docs)
+        first, second, whole = [a], [b], [a, b]
+    out: dict = {"docs": len(docs), "half_docs": len(half), "mb": nbytes / 1e6, "fuzzy": not extra,
+                 "inputs": "files" if named else "folders", "runs": {}}
     def command(workers: int, part: list[Path]) -> list[str]:
         return [*cli, "--model", "none", "-q", "--workers", str(workers), *extra,
                 *(x for f in files for x in ("-g", str(f))), *map(str, part)]
@@ -442,9 +479,9 @@ def run_workers(files: list[Path], docs: list[Path], env: dict, fuzzy: bool = Fa
     timed: dict[tuple[int, int], dict] = {}
     for _ in range(max(1, repeat)):  # rounds interleave the runs, so a busy spell spreads over all of them
         for n in (1, 2):
-            for part in (half, docs):
-                timed[n, len(part)] = _best(timed.get((n, len(part))), _time_cli([command(n, part)], env))
-        out["apart"] = _best(out.get("apart"), _time_cli([command(1, half), command(1, docs[len(half):])], env))
+            for key, part in ((len(half), first), (len(docs), whole)):
+                timed[n, key] = _best(timed.get((n, key)), _time_cli([command(n, part)], env, out_root))
+        out["apart"] = _best(out.get("apart"), _time_cli([command(1, first), command(1, second)], env, out_root))
     for n in (1, 2):
         full, part = timed[n, len(docs)], timed[n, len(half)]
         if "error" in full or "error" in part:
@@ -476,9 +513,13 @@ def main() -> int:
     ap.add_argument("--naive-budget", type=float, default=20.0, help="seconds of naive fixing per size")
     ap.add_argument("--fuzzy-budget", type=float, default=20.0, help="seconds of fuzzy-on repair per size")
     ap.add_argument("--model-lines", type=int, default=300)
-    ap.add_argument("--workers-docs", type=int, default=3_000, help="documents given to the CLI workers runs "
-                    "(each also runs on half of them, for the marginal rate; keep both halves above 1,000, where "
-                    "`retrans fix` stops probing every output before the run)")
+    ap.add_argument("--workers-mb", type=float, default=25.0, help="corpus of the CLI workers runs (25 MB: about "
+                    "10⁴ documents, the smallest daily feed of the issue; made once, as the main corpus)")
+    ap.add_argument("--workers-docs", type=int, default=None, help="use only the first N documents of it "
+                    "(each run also runs on half of them, for the marginal rate; keep both halves above 1,000, "
+                    "where `retrans fix` stops probing every output before the run)")
+    ap.add_argument("--workers-named", action="store_true", help="give the CLI workers runs their documents "
+                    "file by file (read and checked by the main process before the run), not as two folders")
     ap.add_argument("--workers-repeat", type=int, default=1, help="CLI workers runs: the best of this many")
     ap.add_argument("--workers-entries", type=int, default=1_000, help="glossary size of the CLI workers runs")
     ap.add_argument("--no-model", action="store_true")
@@ -529,10 +570,15 @@ def main() -> int:
             results["model"] = run_model(big, args.mb, env, args.model_lines)
             results["model"]["entries"] = max(args.sizes)
         if not args.no_workers:
-            for key, fuzzy in (("workers", False), ("workers_fuzzy", True)):
-                results[key] = run_workers(glossary_files(args.workers_entries), docs[:args.workers_docs], env,
-                                           fuzzy, args.workers_repeat)
-                results[key]["entries"] = args.workers_entries
+            feed = corpus(args.workers_mb)[:args.workers_docs]
+            out_root = Path(tempfile.mkdtemp(prefix="workers-", dir=BUILD))
+            try:  # every output stays until all runs are timed (see _time_cli)
+                for key, fuzzy in (("workers", False), ("workers_fuzzy", True)):
+                    results[key] = run_workers(glossary_files(args.workers_entries), feed, env, out_root, fuzzy,
+                                               args.workers_repeat, args.workers_named)
+                    results[key]["entries"] = args.workers_entries
+            finally:
+                shutil.rmtree(out_root, ignore_errors=True)
     out_file.write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(table(results))
     return 0
@@ -583,7 +629,8 @@ def table(results: dict) -> str:
                 speedup += (f"; two single-worker runs on a half each, together: {w['apart_speedup']:.2f}x "
                             f"(the machine's ceiling; --workers 2 reaches {w['of_apart']:.0%} of it)")
             half = f" (and the first {w['half_docs']}, for the marginal rate)" if "half_docs" in w else ""
-            out += (f"\n\nworkers (CLI, {w['entries']:,} entries, {w['docs']} docs{half}, {w['mb']:.1f} MB, "
+            given = f", given as {w['inputs']}" if "inputs" in w else ""
+            out += (f"\n\nworkers (CLI, {w['entries']:,} entries, {w['docs']} docs{half}{given}, {w['mb']:.1f} MB, "
                     f"fuzzy {'on' if w['fuzzy'] else 'off'}): {runs}{speedup}")
     m = results.get("model")
     if m:
