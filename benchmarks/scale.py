@@ -204,18 +204,26 @@ def make_corpus(mb: float, glossary: Glossary, seed: int = SEED) -> list[str]:
     return docs
 
 
-def corpus(mb: float) -> list[Path]:
-    """The corpus files under build/scale/corpus (made once, from the largest synthetic glossary)."""
-    folder = BUILD / f"corpus-{mb:g}MB"
+def _made_once(folder: Path, fill) -> Path:
+    """``folder``, filled by ``fill(folder)`` unless a finished one is there (a ``.done`` marker, written
+    last: an interrupted fill is redone)."""
     done = folder / ".done"
     if not done.exists():
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
+        fill(folder)
+        done.write_text("done", encoding="utf-8")
+    return folder
+
+
+def corpus(mb: float) -> list[Path]:
+    """The corpus files under build/scale/corpus (made once, from the largest synthetic glossary)."""
+    def fill(folder: Path) -> None:
         docs = make_corpus(mb, read_glossary_files(glossary_files(100_000)))
         for i, doc in enumerate(docs):
             (folder / f"doc{i:05d}.txt").write_text(doc, encoding="utf-8")
-        done.write_text(str(len(docs)), encoding="utf-8")
-    return sorted(folder.glob("doc*.txt"))
+
+    return sorted(_made_once(BUILD / f"corpus-{mb:g}MB", fill).glob("doc*.txt"))
 
 
 # -- measurements (each in its own process) ---------------------------------------------------------
@@ -424,19 +432,17 @@ def _best(old: dict | None, new: dict) -> dict:
 def feed_halves(docs: list[Path]) -> tuple[Path, Path]:
     """Two folders, ``a`` and ``b``, holding the first and the second half of ``docs`` (hard links, or copies
     where links fail), made once under ``build/scale``: a feed as a desk hands it to ``retrans fix``."""
-    root = BUILD / f"feed-{docs[0].parent.name}-{len(docs)}"
-    done = root / ".done"
-    if not done.exists():
-        shutil.rmtree(root, ignore_errors=True)
+    def fill(root: Path) -> None:
         half = len(docs) // 2
         for name, part in (("a", docs[:half]), ("b", docs[half:])):
-            (root / name).mkdir(parents=True)
+            (root / name).mkdir()
             for doc in part:
                 try:
                     os.link(doc, root / name / doc.name)
                 except OSError:
                     shutil.copyfile(doc, root / name / doc.name)
-        done.write_text(str(len(docs)), encoding="utf-8")
+
+    root = _made_once(BUILD / f"feed-{docs[0].parent.name}-{len(docs)}", fill)
     return root / "a", root / "b"
 
 
