@@ -68,6 +68,7 @@ FEW_POSTINGS = 256  # a run meeting fewer postings is scored in Python: arrays c
 # similarity_matrix and word_similarity may round differently in the last bits: windows are culled in bulk
 # with this much to spare, then scored one by one.
 _SLACK = 0.01
+_NO_CODES = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -80,13 +81,15 @@ class FuzzySpan(Span):
     romanised: bool = False  # the span spells the entry's form in another language (Запорожье: "Zaporozhye")
 
 
-def word_similarity(a: str, b: str) -> float:
-    """0..100: how alike two romanised words look and sound (spelling, skeleton, Jaro-Winkler)."""
+def word_similarity(a: str, b: str, spelling: float | None = None) -> float:
+    """0..100: how alike two romanised words look and sound (spelling, skeleton, Jaro-Winkler).
+    ``spelling``: their ``fuzz.ratio``, when it is known."""
     if a == b:
         return 100.0
     if not a or not b:
         return 0.0
-    spelling = fuzz.ratio(a, b)
+    if spelling is None:
+        spelling = fuzz.ratio(a, b)
     sa, sb = skeleton(a), skeleton(b)
     sound = fuzz.ratio(sa, sb) if sa and sb else 0.0
     jw = 100.0 * jellyfish.jaro_winkler_similarity(a, b)
@@ -94,6 +97,14 @@ def word_similarity(a: str, b: str) -> float:
     if sa == sb and len(sa) >= 4 and spelling >= 50:  # the same consonants: Masghat / Muscat
         score = max(score, SAME_SKELETON)
     return score
+
+
+def similarity_ceiling(a: str, b: str, spelling: float) -> float:
+    """The most :func:`word_similarity` can be for words whose ``fuzz.ratio`` is ``spelling``: skeleton and
+    Jaro-Winkler at 100, or the same skeleton (which needs a spelling of 50). Cheap, to skip hopeless pairs."""
+    if a == b or spelling >= 50:
+        return 100.0
+    return SPELLING * spelling + SOUND * 100.0 + JARO_WINKLER * 100.0 + _SLACK
 
 
 def is_derived(word: str, name: str, kind: str = "") -> bool:
@@ -119,7 +130,16 @@ def _name_runs(line: str) -> list[list[tuple[int, int, str]]]:
     pending: list[tuple[int, int, str]] = []  # particles waiting for a name word after them
     last_end = -1
     for m in _TOKEN.finditer(line):
-        word, start, end = m.group(), m.start(), m.end()
+        word = m.group()
+        ch = word[0]
+        if ch.islower() and ch.upper() != ch and "-" not in word and word.lower() not in PARTICLES:
+            # Most words: an ordinary lower-case word (or its possessive) ends any run and joins nothing.
+            if run:
+                runs.append(run)
+                run = []
+            pending = []
+            continue
+        start, end = m.start(), m.end()
         gap = line[last_end:start] if last_end >= 0 else None
         joined = gap is not None and (gap == " " or gap == "-")
         poss = _POSSESSIVE.search(word)
@@ -158,11 +178,11 @@ def similarity_matrix(words: Sequence[str], others: Sequence[str],
     non-empty), computed in bulk: a ``len(words)`` x ``len(others)`` array. ``skeletons``: those of
     ``others``, when they are known."""
     spelling = process.cdist(words, others, scorer=fuzz.ratio, dtype=np.float64)
-    skel_a = [skeleton(w) for w in words]
-    skel_b = list(skeletons) if skeletons is not None else [skeleton(w) for w in others]
+    # A word without a skeleton sounds like nothing: two different private-use letters, which no skeleton
+    # (ASCII) holds, stand for the empty ones, so that fuzz.ratio gives them 0 against anything.
+    skel_a = [skeleton(w) or "\ue000" for w in words]
+    skel_b = [k or "\ue001" for k in (skeletons if skeletons is not None else map(skeleton, others))]
     sound = process.cdist(skel_a, skel_b, scorer=fuzz.ratio, dtype=np.float64)
-    sound[[not k for k in skel_a], :] = 0.0
-    sound[:, [not k for k in skel_b]] = 0.0
     jw = 100.0 * process.cdist(words, others, scorer=JaroWinkler.normalized_similarity, dtype=np.float64)
     score = SPELLING * spelling + SOUND * sound + JARO_WINKLER * jw
     # fuzz.ratio is 100 for equal strings only: equal skeletons (Masghat / Muscat), equal words.
@@ -200,27 +220,32 @@ class FuzzyMatcher:
 
     # -- matching ---------------------------------------------------------------------------------
 
-    def _window_score(self, words: Sequence[str], ref: Reference
+    def _window_score(self, words: Sequence[str], ref: Reference, need: float = 0.0
                       ) -> tuple[float, tuple[str, ...], tuple[float, ...]] | None:
         """Similarity of a window (romanised words) to ``ref``, the canonical words it becomes and, when
-        they align one to one with the window's words, each word's similarity (else empty)."""
+        they align one to one with the window's words, each word's similarity (else empty). A way of
+        matching that cannot reach ``need`` is not scored: the result is then below ``need`` or ``None``."""
         n, m = len(words), len(ref.words)
         best: tuple[float, tuple[str, ...], tuple[float, ...]] | None = None
         if n == m or (n < m and ref.kind == "person" and len(ref.target) == m):
             part = ref.words[m - n :]  # the whole name, or a person's last names (surname)
             if is_derived(words[-1], part[-1], ref.kind):
                 return None
-            sims = [word_similarity(a, b) for a, b in zip(words, part)]
-            if min(sims) >= self.word_min:
-                mean = sum(sims) / n
-                target = ref.target[m - n :] if len(ref.target) == m else ref.target
-                best = (mean, tuple(target), tuple(sims) if len(target) == n else ())
+            spelling = [fuzz.ratio(a, b) for a, b in zip(words, part)]
+            if sum(map(similarity_ceiling, words, part, spelling)) >= need * n:
+                sims = [word_similarity(a, b, s) for a, b, s in zip(words, part, spelling)]
+                if min(sims) >= self.word_min:
+                    mean = sum(sims) / n
+                    target = ref.target[m - n :] if len(ref.target) == m else ref.target
+                    best = (mean, tuple(target), tuple(sims) if len(target) == n else ())
         joined, rjoined = "".join(words), "".join(ref.words)
         if (n > 1 or m > 1) and n != m and len(joined) >= 5 and (
                 min(len(joined), len(rjoined)) >= 0.85 * max(len(joined), len(rjoined))):
-            sim = word_similarity(joined, rjoined)
-            if best is None or sim > best[0]:
-                best = (sim, self._whole_or_surname(n, ref), ())
+            spelled = fuzz.ratio(joined, rjoined)
+            if similarity_ceiling(joined, rjoined, spelled) >= need:
+                sim = word_similarity(joined, rjoined, spelled)
+                if best is None or sim > best[0]:
+                    best = (sim, self._whole_or_surname(n, ref), ())
         elif n == 1 and m == 1 and len(ref.target) > 1:  # one word for a longer name (zh 普京 "Pujing")
             best = (best[0], self._whole_or_surname(1, ref), ()) if best else None
         return best
@@ -287,7 +312,16 @@ class FuzzyMatcher:
                 (i, j, r) for i in range(len(run)) for j in range(i + 1, min(len(run), i + MAX_SOURCE_WINDOW) + 1)
                 for r in refs]
         else:
-            triples = self._likely(line, run, roman, protected, thr, windows, MAX_WINDOW)
+            # Screen every window first: a run none of whose windows is a candidate (mostly a correct
+            # name: "Washington") needs no lookup at all, and pairs are made for candidate windows only.
+            live = np.zeros((len(run), MAX_WINDOW + 1), dtype=bool)
+            for i in range(len(run)):
+                for j in range(i + 1, min(len(run), i + MAX_WINDOW) + 1):
+                    windows[i, j] = got = self._window(line, run, roman, protected, i, j, thr, True)
+                    live[i, j - i] = got is not None
+            if not live.any():
+                return []
+            triples = self._likely(line, run, roman, live, windows, MAX_WINDOW)
         found: list[_Match] = []
         for i, j, r in triples:
             if (i, j) not in windows:
@@ -296,7 +330,7 @@ class FuzzyMatcher:
             if window is None:
                 continue
             start, end, words, need = window
-            scored = self._window_score(words, self.index.ref(r))
+            scored = self._window_score(words, self.index.ref(r), need)
             if scored is None:
                 continue
             sim, target, sims = scored
@@ -351,43 +385,45 @@ class FuzzyMatcher:
             b -= 1
         return (a, b) if a < b else None
 
-    def _likely(self, line: str, run: Sequence[tuple[int, int, str]], roman: Sequence[str],
-                protected: Sequence[bool], thr: float,
+    def _likely(self, line: str, run: Sequence[tuple[int, int, str]], roman: Sequence[str], live: np.ndarray,
                 windows: dict[tuple[int, int], tuple[int, int, list[str], float] | None], limit: int
                 ) -> list[tuple[int, int, int]]:
         """The (start word, end word, reference) triples of a run worth scoring, in order.
 
+        ``windows`` holds every window of at most ``limit`` words (:meth:`_window`), and ``live[i, n]`` says
+        whether the one of ``n`` words from word ``i`` is a candidate: only those are paired with references.
         A run that meets few postings gets every pair the blocking keys bring (:meth:`_paired`). Otherwise
-        the pairs are made in arrays (:meth:`_blocked`), and a pair is dropped when its window is no
-        candidate (:meth:`_window`, remembered in ``windows``) or when its similarity, computed in bulk
-        (:meth:`_reachable`), is below the window's threshold. What is left is scored one by one, so this
-        only saves work: no pair that could pass is dropped."""
-        met = [self.index.codes(blocking_keys(w)) for w in roman]
+        the pairs are made in arrays (:meth:`_blocked`), and a pair is dropped when its similarity, computed
+        in bulk (:meth:`_reachable`), is below the window's threshold. What is left is scored one by one, so
+        this only saves work: no pair that could pass is dropped."""
+        # A word in no candidate window brings only pairs that would be dropped: its keys are not looked up.
+        used = np.zeros(len(roman) + 1, dtype=int)
+        for i, n in zip(*np.nonzero(live)):
+            used[i] += 1
+            used[i + n] -= 1
+        inside = np.cumsum(used[:-1]) > 0
+        met = [self.index.codes(blocking_keys(w)) if inside[i] else _NO_CODES for i, w in enumerate(roman)]
         if sum(c.size for c in met) < FEW_POSTINGS:
-            return sorted(self._paired(roman, met, limit))
-        starts, sizes, refs = self._blocked(roman, met, limit)
+            return sorted(self._paired(roman, met, live, limit))
+        starts, sizes, refs = self._blocked(roman, met, live, limit)
         if not refs.size:
             return []
         # Screen each window once: pairs are sorted by window. A window that loses an empty romanised word
         # is scored as it is (``exact``): _window_score then sees fewer words than the window has.
         first = np.flatnonzero(np.diff(starts * 8 + sizes, prepend=-1))
-        need = np.full(first.size, np.inf)
+        need = np.empty(first.size)
         exact = np.zeros(first.size, dtype=bool)
         texts: list[str] = []
         for w, (i, n) in enumerate(zip(starts[first].tolist(), sizes[first].tolist())):
-            got = windows.get((i, i + n), ())
-            if got == ():
-                got = windows[i, i + n] = self._window(line, run, roman, protected, i, i + n, thr, True)
-            if got is not None:
-                need[w], exact[w] = got[3], len(got[2]) != n
+            got = windows[i, i + n]
+            assert got is not None  # _blocked pairs candidate windows only
+            need[w], exact[w] = got[3], len(got[2]) != n
             texts.append("".join(roman[i : i + n]))
         per = np.repeat(np.arange(first.size), np.diff(first, append=refs.size))
-        live = np.isfinite(need[per])
-        starts, sizes, refs, per = starts[live], sizes[live], refs[live], per[live]
         keep = exact[per] | self._reachable(roman, texts, starts, sizes, refs, per, need[per] - _SLACK, exact[per])
         return list(zip(starts[keep].tolist(), (starts + sizes)[keep].tolist(), refs[keep].tolist()))
 
-    def _blocked(self, roman: Sequence[str], met: Sequence[np.ndarray], limit: int
+    def _blocked(self, roman: Sequence[str], met: Sequence[np.ndarray], live: np.ndarray, limit: int
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`_paired` in arrays: the distinct (start word, window size, reference) pairs, sorted."""
         col, n_words = self.index, len(roman)
@@ -399,7 +435,8 @@ class FuzzyMatcher:
         # word (pos < 0) and met by one text word.
         one = pos < 0
         starts, sizes = np.where(one, word, word - pos), np.where(one, 1, m)
-        ok = (sizes <= limit) & (starts >= 0) & (starts + sizes <= n_words)
+        ok = np.flatnonzero((sizes <= limit) & (starts >= 0) & (starts + sizes <= n_words))
+        ok = ok[live[starts[ok], sizes[ok]]]
         found = [(starts[ok], sizes[ok], r[ok])]
         # A person's last n names (a surname): n < m words, aligned to the reference's last n.
         last = np.flatnonzero(col.person[r] & (m > 1) & ~one)
@@ -407,11 +444,12 @@ class FuzzyMatcher:
             last = last[m[last] > n]
             at = last[pos[last] >= m[last] - n]
             start = word[at] - pos[at] + m[at] - n
-            ok = (start >= 0) & (start + n <= n_words)
-            found.append((start[ok], np.full(int(ok.sum()), n), r[at][ok]))
+            ok = np.flatnonzero((start >= 0) & (start + n <= n_words))
+            ok = ok[live[start[ok], n]]
+            found.append((start[ok], np.full(ok.size, n), r[at][ok]))
         for i in range(n_words):  # text words written together: "Jin Zhengen" / 金正恩 "JinZhengEn"
             for width in (2, 3):
-                if i + width <= n_words:
+                if i + width <= n_words and live[i, width]:
                     joined = col.codes(blocking_keys("".join(roman[i : i + width]))) // SLOTS
                     found.append((np.full(joined.size, i), np.full(joined.size, width), joined))
         starts, sizes, refs = (np.concatenate(column) for column in zip(*found))
@@ -460,12 +498,15 @@ class FuzzyMatcher:
             keep[both] = sims[win_at, ref_at] >= need[both]
         return keep
 
-    def _paired(self, roman: Sequence[str], met: Sequence[np.ndarray], limit: int) -> set[tuple[int, int, int]]:
+    def _paired(self, roman: Sequence[str], met: Sequence[np.ndarray], live: np.ndarray, limit: int
+                ) -> set[tuple[int, int, int]]:
         """The (start word, end word, reference) triples the blocking keys pair, one posting at a time: a word
         of the window met a word of the reference (``met[i]``: word ``i``'s postings) at the aligned position,
-        or the window written as one word met the reference. :meth:`_likely` does the same in arrays."""
+        or the window written as one word met the reference; candidate windows only (``live``, as in
+        :meth:`_likely`, which does the same in arrays)."""
         n_words = len(roman)
         size, person = self.index.size_list, self.index.person_list
+        ok = live.tolist()
         out: set[tuple[int, int, int]] = set()
         for i, codes in enumerate(met):
             for code in codes.tolist():
@@ -473,17 +514,18 @@ class FuzzyMatcher:
                 pos -= 1
                 m = size[r]
                 if pos < 0:  # the reference written as one word, met by one text word
-                    out.add((i, i + 1, r))
+                    if ok[i][1]:
+                        out.add((i, i + 1, r))
                     continue
                 for n in range(1, min(m, limit) + 1):  # window of n words aligned to the last n of the ref
                     if n < m and not person[r]:
                         continue
                     first = m - n  # ref position of the window's first word
                     start = i - (pos - first)
-                    if pos >= first and 0 <= start and start + n <= n_words:
+                    if pos >= first and 0 <= start and start + n <= n_words and ok[start][n]:
                         out.add((start, start + n, r))
             for width in (2, 3):  # text words written together: "Jin Zhengen" / 金正恩 "JinZhengEn"
-                if i + width <= n_words:
+                if i + width <= n_words and ok[i][width]:
                     joined = self.index.codes(blocking_keys("".join(roman[i : i + width])))
                     out.update((i, i + width, code // SLOTS) for code in joined.tolist())
         return out
