@@ -47,23 +47,23 @@ _DEFAULT = object()
 class Repairer:
     """Runs detect -> propose -> rank -> apply with the given components.
 
-    ``fuzzy`` finds unseen variants (a :class:`FuzzyMatcher`); by default one is built
-    when ``config.fuzzy`` is set, and ``None`` turns it off. Exact spans win over fuzzy ones.
+    ``matcher`` finds the glossary's forms (:class:`Matcher`); by default it is compiled, or loaded from
+    the cache, for ``config.lang``. ``fuzzy`` finds unseen variants (a :class:`FuzzyMatcher`); by default
+    one is built when ``config.fuzzy`` is set, and ``None`` turns it off. Exact spans win over fuzzy ones.
+    :func:`compile_matchers` builds both once for several repairers.
     """
 
     def __init__(self, glossary: Glossary, ranker: Ranker, config: RepairConfig | None = None,
                  proposer: Proposer = propose, fuzzy: FuzzyMatcher | None | object = _DEFAULT,
-                 fuzzy_proposer: Proposer = propose_fuzzy) -> None:
+                 fuzzy_proposer: Proposer = propose_fuzzy, matcher: Matcher | None = None) -> None:
         self.glossary = glossary
         self.config = config or RepairConfig()
-        self.matcher: Matcher = load_matcher(glossary, self.config.lang)
+        self.matcher: Matcher = matcher if matcher is not None else load_matcher(glossary, self.config.lang)
         self.proposer = proposer
         self.fuzzy_proposer = fuzzy_proposer
         self.ranker = ranker
         if fuzzy is _DEFAULT:
-            c = self.config
-            fuzzy = FuzzyMatcher(glossary, c.lang, c.fuzzy_threshold, c.fuzzy_word_min,
-                                 c.fuzzy_single_min) if c.fuzzy and fuzzy_applies(c.lang) else None
+            fuzzy = default_fuzzy(glossary, self.config)
         self.fuzzy: FuzzyMatcher | None = fuzzy  # type: ignore[assignment]
         self._source_evidence: SourceEvidence | None = None
         self._entries: dict[str, tuple[Entry, Forms]] = {}  # entry id -> its entry and forms in lang, once used
@@ -206,6 +206,32 @@ class Repairer:
             final.extend(e if (not e.applied or id(e) in keep) else replace(e, applied=False) for e in line_edits)
         final.sort(key=lambda e: (e.line, e.start, -e.end))
         return DocumentResult(doc, apply_edits(text, final), tuple(final))
+
+
+def default_fuzzy(glossary: Glossary, config: RepairConfig) -> FuzzyMatcher | None:
+    """The fuzzy matcher ``config`` asks for (``None`` when it is off or does not apply to its language)."""
+    c = config
+    if not (c.fuzzy and fuzzy_applies(c.lang)):
+        return None
+    return FuzzyMatcher(glossary, c.lang, c.fuzzy_threshold, c.fuzzy_word_min, c.fuzzy_single_min)
+
+
+@dataclass(frozen=True)
+class CompiledGlossary:
+    """A glossary's matchers for one target language, built once and given to every :class:`Repairer`
+    that repairs with it (all source languages; forked workers share it copy-on-write)."""
+
+    matcher: Matcher
+    fuzzy: FuzzyMatcher | None
+
+    def repairer(self, glossary: Glossary, ranker: Ranker, config: RepairConfig) -> Repairer:
+        """A :class:`Repairer` of ``config`` (whose ``lang`` and fuzzy settings must be those compiled)."""
+        return Repairer(glossary, ranker, config, fuzzy=self.fuzzy, matcher=self.matcher)
+
+
+def compile_matchers(glossary: Glossary, config: RepairConfig) -> CompiledGlossary:
+    """The exact and fuzzy matchers ``config`` asks for, compiled or loaded from the cache."""
+    return CompiledGlossary(load_matcher(glossary, config.lang), default_fuzzy(glossary, config))
 
 
 @contextlib.contextmanager

@@ -131,6 +131,31 @@ def test_workers_give_the_same_outputs_and_log_as_one_process(tmp_path, monkeypa
     assert len(runs[1]) == 5 + 12 + 2
 
 
+def test_workers_share_the_glossary_compiled_once_before_forking(tmp_path, monkeypatch, capsys):
+    """The main process compiles the glossary's matchers once and the forked workers inherit them: a worker
+    that compiled its own (here an error) would stop the run."""
+    import retrans.engines
+    import retrans.engines.pool
+
+    src = make_tree(tmp_path / "in")
+    parent, compiled = os.getpid(), []
+    real = retrans.engines.compile_matchers
+
+    def in_main_only(glossary, config):
+        if os.getpid() != parent:
+            raise RuntimeError("a worker compiled the glossary again")
+        compiled.append(config.lang)
+        return real(glossary, config)
+
+    monkeypatch.setattr(retrans.engines, "compile_matchers", in_main_only)
+    monkeypatch.setattr(retrans.engines.pool, "compile_matchers", in_main_only)
+    out = tmp_path / "out"
+    code, _, err = run_main(["fix", src, *SMALL, "--field", "body.text", "--out-dir", out, "--workers", "2", "-q"],
+                            monkeypatch, capsys)
+    assert code == 0, err
+    assert texts(out) == EXPECTED and compiled == ["en"]
+
+
 def alive(pid: str) -> bool:
     """Running (a zombie waiting for a reaper is dead)."""
     try:

@@ -36,7 +36,7 @@ from ..errors import InputError, RetransError
 from ..formats.documents import Parsed, get_format
 from ..formats.text import MAX_LINE_CHARS, encode_text, read_text, write_files_atomic
 from ..glossary import Glossary
-from ..pipeline import DocumentResult, Repairer, make_ranker
+from ..pipeline import CompiledGlossary, DocumentResult, Repairer, compile_matchers, make_ranker
 from ..records import Edit, edit_json
 
 GROUP_CHARS = 32_000  # text of the files a worker repairs together, glossary only (batching gains level off)
@@ -166,11 +166,13 @@ def text_digest(text: str, bom: bool) -> str:
 
 
 class Worker:
-    """Repairs jobs; builds the pipeline (and loads the model) on first use, once per source language."""
+    """Repairs jobs; builds the pipeline (and loads the model) on first use, once per source language,
+    all of them with one :class:`CompiledGlossary` (``compiled``, when given: built before forking)."""
 
-    def __init__(self, ctx: WorkContext) -> None:
+    def __init__(self, ctx: WorkContext, compiled: CompiledGlossary | None = None) -> None:
         self.ctx = ctx
         self._ranker = None
+        self._compiled = compiled
         self._repairers: dict[str | None, Repairer] = {}
 
     def repairer(self, source_lang: str | None = None) -> Repairer:
@@ -178,8 +180,10 @@ class Worker:
             config = self.ctx.config
             if self._ranker is None:
                 self._ranker = make_ranker(config.model, config)
-            self._repairers[source_lang] = Repairer(self.ctx.glossary, self._ranker,
-                                                    replace(config, source_lang=source_lang))
+            if self._compiled is None:
+                self._compiled = compile_matchers(self.ctx.glossary, config)
+            self._repairers[source_lang] = self._compiled.repairer(
+                self.ctx.glossary, self._ranker, replace(config, source_lang=source_lang))
         return self._repairers[source_lang]
 
     def signature(self) -> str:

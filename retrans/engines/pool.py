@@ -1,7 +1,10 @@
 """``--workers N``: forked worker processes, each with its own :class:`Worker`.
 
-On Linux the workers are forked, so the compiled glossary is shared copy-on-write
-rather than pickled to each; each worker loads the model lazily, once, on its first
+On Linux the workers are forked, and the glossary and its compiled matchers (exact and
+fuzzy, :func:`compile_matchers`), made once by the parent before forking, are shared
+copy-on-write rather than pickled to or loaded by each. The parent freezes the garbage
+collector's view of them while forking (``gc.freeze``), so no worker's collection writes
+to their pages and copies them. Each worker loads the model lazily, once, on its first
 job. Given an output folder, each worker writes its outputs there itself
 (atomically, in parallel with the others) and sends back their digests.
 
@@ -22,6 +25,7 @@ manifest); if the parent is killed outright, the kernel kills the workers with i
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -33,12 +37,14 @@ from pathlib import Path
 
 from ..errors import RetransError
 from ..formats.text import OutputError
+from ..pipeline import CompiledGlossary, compile_matchers
 from . import Job, Outcome, WorkContext, Worker, group_chars, group_jobs
 
 DEPTH = 3  # groups sent ahead to each worker (the parent may stall on a manifest fsync)
 SMALL = 8 * 1024  # a group with more text (characters) goes only to an idle worker, so no pipe blocks both ways
 WINDOW = 16  # groups that may finish ahead of the oldest unfinished one (bounds the outcomes held for order)
 _ERRORS: dict[str, type[Exception]] = {"OutputError": OutputError, "RetransError": RetransError}
+_inherited: CompiledGlossary | None = None  # set while workers are forked (PoolEngine)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -60,7 +66,7 @@ def _serve(ctx: WorkContext, conn: Connection, parent: int) -> None:
     error as text."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
-    worker = Worker(ctx)
+    worker = Worker(ctx, _inherited)
     while True:
         try:
             jobs, out_dir = conn.recv()
@@ -97,17 +103,27 @@ class PoolEngine:
     """``workers`` forked processes; :meth:`map` runs one batch of jobs at a time (in groups)."""
 
     def __init__(self, ctx: WorkContext, workers: int) -> None:
-        mp = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+        forked = sys.platform.startswith("linux")
+        mp = multiprocessing.get_context("fork" if forked else None)
         self.ctx = ctx
         self.procs: list[multiprocessing.process.BaseProcess] = []
         self.conns: list[Connection] = []
-        for _ in range(workers):
-            mine, theirs = mp.Pipe()
-            proc = mp.Process(target=_serve, args=(ctx, theirs, os.getpid()), daemon=True)
-            proc.start()
-            theirs.close()
-            self.procs.append(proc)
-            self.conns.append(mine)
+        global _inherited
+        # Forked workers inherit the matchers made here (not as an argument: the process objects would keep
+        # them alive in this process); spawned ones (other systems) make their own.
+        _inherited = compile_matchers(ctx.glossary, ctx.config) if forked else None
+        gc.freeze()  # what exists now is never collected in a worker, so its pages stay shared
+        try:
+            for _ in range(workers):
+                mine, theirs = mp.Pipe()
+                proc = mp.Process(target=_serve, args=(ctx, theirs, os.getpid()), daemon=True)
+                proc.start()
+                theirs.close()
+                self.procs.append(proc)
+                self.conns.append(mine)
+        finally:
+            gc.unfreeze()
+            _inherited = None  # this process does not repair: the workers keep their copies
 
     def map(self, jobs: Iterable[Job], out_dir: str | Path | None = None) -> Iterator[Outcome]:
         return _Run(self, list(jobs), None if out_dir is None else Path(out_dir)).outcomes()
