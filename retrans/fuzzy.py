@@ -397,11 +397,9 @@ class FuzzyMatcher:
         in bulk (:meth:`_reachable`), is below the window's threshold. What is left is scored one by one, so
         this only saves work: no pair that could pass is dropped."""
         # A word in no candidate window brings only pairs that would be dropped: its keys are not looked up.
-        used = np.zeros(len(roman) + 1, dtype=int)
+        inside = np.zeros(len(roman), dtype=bool)
         for i, n in zip(*np.nonzero(live)):
-            used[i] += 1
-            used[i + n] -= 1
-        inside = np.cumsum(used[:-1]) > 0
+            inside[i : i + n] = True
         met = [self.index.codes(blocking_keys(w)) if inside[i] else _NO_CODES for i, w in enumerate(roman)]
         if sum(c.size for c in met) < FEW_POSTINGS:
             return sorted(self._paired(roman, met, live, limit))

@@ -210,10 +210,9 @@ class Repairer:
 
 def default_fuzzy(glossary: Glossary, config: RepairConfig) -> FuzzyMatcher | None:
     """The fuzzy matcher ``config`` asks for (``None`` when it is off or does not apply to its language)."""
-    c = config
-    if not (c.fuzzy and fuzzy_applies(c.lang)):
+    if not (config.fuzzy and fuzzy_applies(config.lang)):
         return None
-    return FuzzyMatcher(glossary, c.lang, c.fuzzy_threshold, c.fuzzy_word_min, c.fuzzy_single_min)
+    return FuzzyMatcher(glossary, config.lang, config.fuzzy_threshold, config.fuzzy_word_min, config.fuzzy_single_min)
 
 
 @dataclass(frozen=True)
