@@ -18,17 +18,18 @@ def select_non_overlapping(edits: Iterable[Edit]) -> list[Edit]:
 
 def apply_line(line: str, edits: Iterable[Edit]) -> str:
     """Apply the edits of one line; raise ``ValueError`` on overlap or a stale original."""
-    out = line
-    last = len(line) + 1
+    pieces: list[str] = []  # right to left
+    last = len(line) + 1  # beyond any end an edit can have
     for e in sorted(edits, key=lambda e: e.start, reverse=True):
         if e.end > last:
             raise ValueError(f"overlapping edits at line {e.line}, offset {e.start}")
         if line[e.start : e.end] != e.original:
             raise ValueError(f"edit at line {e.line}:{e.start} expects {e.original!r}, "
                              f"text has {line[e.start:e.end]!r}")
-        out = out[: e.start] + e.replacement + out[e.end :]
+        pieces += (line[e.end : last], e.replacement)
         last = e.start
-    return out
+    pieces.append(line[:last])
+    return "".join(reversed(pieces))
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:

@@ -39,6 +39,7 @@ import ahocorasick
 import numpy as np
 
 from .glossary import Glossary
+from .intervals import Taken
 from .multilingual import LanguageRules
 from .pieces import PieceSet, ascii_array, piece_hashes
 from .records import MISTRANSLATION, VARIANT, Span
@@ -506,8 +507,9 @@ class Matcher:
             while left:
                 near: list[tuple[int, int, int, int, str]] = []
                 far: list[tuple[int, int, int, int, str]] = []
+                meets = Taken(taken).meets
                 for c in left:
-                    (near if any(c[1] < e and c[2] > s for s, e in taken) else far).append(c)
+                    (near if meets(c[1], c[2]) else far).append(c)
                 if not near:
                     break
                 left = far
@@ -818,9 +820,9 @@ def select_longest(hits: list[tuple[int, int, int]], kinds: bytes) -> list[tuple
         return order
     order = sorted(hits, key=lambda h: (h[0] - h[1], h[0], kinds[h[2]]))
     taken: list[tuple[int, int, int]] = []
-    occupied: list[tuple[int, int]] = []
+    occupied = Taken()
     for hit in order:
-        if all(hit[1] <= s or hit[0] >= e for s, e in occupied):
+        if not occupied.meets(hit[0], hit[1]):
             taken.append(hit)
-            occupied.append((hit[0], hit[1]))
+            occupied.add(hit[0], hit[1])
     return sorted(taken, key=lambda h: h[0])

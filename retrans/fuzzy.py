@@ -38,6 +38,7 @@ from rapidfuzz.distance import JaroWinkler
 from .detect import fold
 from .fuzzy_index import SLOTS, Reference, ReferenceIndex
 from .glossary import Entry, Forms, Glossary
+from .intervals import Taken
 from .propose import match_case
 from .records import FUZZY, Candidate, Span
 from .romanize import blocking_keys, romanize, skeleton
@@ -264,7 +265,7 @@ class FuzzyMatcher:
         With ``entries`` only those entries are tried, each at most once per line (the
         bilingual mode: the source line says which names to look for).
         """
-        occupied = list(taken)
+        occupied = Taken(taken)
         only = set(entries) if entries is not None else None
         thr = self.threshold if threshold is None else threshold
         found: list[_Match] = []
@@ -289,11 +290,11 @@ class FuzzyMatcher:
         used_entries: set[str] = set()
         for sim, _, start, end, target, r, own in found:
             ref = self.index.ref(r)
-            if any(start < e and s < end for s, e in occupied):
+            if occupied.meets(start, end):
                 continue
             if only is not None and ref.entry_id in used_entries:
                 continue
-            occupied.append((start, end))
+            occupied.add(start, end)
             used_entries.add(ref.entry_id)
             out.append(FuzzySpan(n, start, end, line[start:end], ref.entry_id, kind, " ".join(target),
                                  round(sim, 1), ref.text, ref.other and own >= ROMANISED_SIM))

@@ -199,9 +199,11 @@ class Repairer:
                       d.span.entry_id, d.span.kind, d.score, d.applied,
                       d.runner_up.replacement if d.runner_up else None, d.lm_delta, d.evidence)
                  for d in decisions]
+        by_line: dict[int, list[Edit]] = {}
+        for e in edits:
+            by_line.setdefault(e.line, []).append(e)
         final: list[Edit] = []
-        for n in sorted({e.line for e in edits}):
-            line_edits = [e for e in edits if e.line == n]
+        for line_edits in by_line.values():
             keep = set(map(id, select_non_overlapping(e for e in line_edits if e.applied)))
             final.extend(e if (not e.applied or id(e) in keep) else replace(e, applied=False) for e in line_edits)
         final.sort(key=lambda e: (e.line, e.start, -e.end))

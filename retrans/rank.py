@@ -28,6 +28,7 @@ logged as a suggestion. Ties go to the higher score, then the earlier candidate
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -97,9 +98,43 @@ def sentence_bounds(line: str, start: int, end: int, max_chars: int) -> tuple[in
     return left, right
 
 
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
+    """A word folded, less a plural "s": how cue words are compared (remembered: news repeats its words)."""
     w = word.casefold()
     return w[:-1] if len(w) > 3 and w.endswith("s") else w
+
+
+@functools.lru_cache(maxsize=16384)
+def _cue_stems(cues: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(map(_stem, cues))
+
+
+_WORD_CHARS = 10  # characters per word looked at first around a span (the whole line when they hold too few)
+
+
+def words_before(line: str, start: int, n: int) -> list[str]:
+    """The last ``n`` words (``\\w+``) of ``line[:start]``, read from a stretch before ``start`` when it holds
+    more than ``n`` of them (only its first word can be cut off there; the others are the same matches)."""
+    if n <= 0:
+        return []
+    lo = start - _WORD_CHARS * (n + 1)
+    if lo > 0:
+        words = _WORD.findall(line, lo, start)
+        if len(words) > n:
+            return words[-n:]
+    return _WORD.findall(line, 0, start)[-n:]
+
+
+def words_after(line: str, end: int, n: int) -> list[str]:
+    """The first ``n`` words (``\\w+``) of ``line[end:]``, read from a stretch after ``end`` when it holds more
+    than ``n`` of them (only its last word can be cut off there)."""
+    hi = end + _WORD_CHARS * (n + 1)
+    if hi < len(line):
+        words = _WORD.findall(line, end, hi)
+        if len(words) > n:
+            return words[:n]
+    return _WORD.findall(line, end)[:n]
 
 
 class _Evidence:
@@ -129,10 +164,9 @@ class _Evidence:
             words = len(p.span.form.split())
             ev["prior"] = min(0.0, c.prior_mistranslation + c.multiword_step * (words - 1))
         if p.forms.cues:
-            cues = {_stem(w) for w in p.forms.cues}
-            before = _WORD.findall(line[: p.span.start])[-c.cue_window :]
-            after = _WORD.findall(line[p.span.end :])[: c.cue_window]
-            found = cues & {_stem(w) for w in before + after}
+            cues = _cue_stems(p.forms.cues)
+            found = {stem for w in (*words_before(line, p.span.start, c.cue_window),
+                                    *words_after(line, p.span.end, c.cue_window)) if (stem := _stem(w)) in cues}
             if found:
                 ev["cues"] = min(c.cue_bonus * len(found), c.cue_bonus_max)
         if self.attested(p) and not name_is_right(p.span):
