@@ -1,6 +1,6 @@
 """Long lines: a JSON Lines article is often one line of many kilobytes. Does repair stay linear in it?
 
-    python -m benchmarks.long_lines [--entries 100000] [--widths 1 8 32] [--mb 1.5]
+    python -m benchmarks.long_lines [--entries 100000] [--widths 1 8 32] [--mb 1.5] [--copies 10] [--inflecting-only]
 
 Takes the corpus and glossary of ``benchmarks/scale.py`` (made once in ``build/scale/``) and repairs the
 same text three ways: as its documents are (lines of a paragraph each), and with each document's lines
@@ -10,20 +10,26 @@ and on, as ``Repairer.repair_many`` runs it for a JSON Lines file (8 records a c
 CPU-second and milliseconds per document; a rate that falls as lines grow is a cost quadratic in a line.
 Each setting runs on the first ``--mb`` megabytes (at least one document), the same text each time: the
 exact matcher is shared and has met it all once before, the fuzzy matcher is new for each setting (it
-remembers the runs of names it has met). Not a test: numbers depend on the machine.
+remembers the runs of names it has met). A second table does the same for the inflecting languages' dev sets
+(``corpora/dev/<lang>/dev.tsv``, MT column, ``--copies`` times over) with the shipped news glossary: one document
+of a sentence per line, and the same sentences as one line. Not a test: numbers depend on the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import time
+from pathlib import Path
 
 from benchmarks.scale import corpus, glossary_files, read_glossary_files
 from retrans.config import RepairConfig
-from retrans.glossary_cache import load_matcher
+from retrans.glossary_cache import load_glossary_file, load_matcher
 from retrans.pipeline import Repairer, default_fuzzy, make_ranker
 
 PER_CALL = 8
+ROOT = Path(__file__).resolve().parents[1]
+INFLECTING = ("cs", "pl", "ru", "uk")
 
 
 def documents(texts: list[str], width: int | None, mb: float) -> list[str]:
@@ -54,7 +60,11 @@ def main() -> None:
     ap.add_argument("--entries", type=int, default=100_000)
     ap.add_argument("--widths", type=int, nargs="+", default=[1, 8, 32])
     ap.add_argument("--mb", type=float, default=1.5)
+    ap.add_argument("--copies", type=int, default=10)
+    ap.add_argument("--inflecting-only", action="store_true", help="only the inflecting languages' table")
     args = ap.parse_args()
+    if args.inflecting_only:
+        return inflecting(args.copies)
     texts = [p.read_text(encoding="utf-8") for p in corpus(10)]
     glossary = read_glossary_files(glossary_files(args.entries))
     print(f"{args.entries:,} entries; whole repair, --model none, {PER_CALL} documents a repair_many call\n")
@@ -73,6 +83,28 @@ def main() -> None:
         name = "as written (a line per paragraph)" if width is None else f"{width} to a line"
         print(f"| {name} | {sum(lines) / len(lines) / 1e3:.1f} | {off['mb_s']:.2f} ({off['ms_per_doc']:.2f}) "
               f"| {on['mb_s']:.2f} ({on['ms_per_doc']:.2f}) |", flush=True)
+    inflecting(args.copies)
+
+
+def inflecting(copies: int) -> None:
+    """Whole repair of each inflecting language's dev sentences, a line each and all on one line."""
+    glossary = load_glossary_file(ROOT / "glossaries" / "news.yaml")
+    print(f"\nnews glossary; the dev set's MT sentences {copies} times over, whole repair, --model none\n")
+    print("| language | kB | a sentence per line: ms | one line: ms | edits |")
+    print("|---|---:|---:|---:|---:|")
+    for lang in INFLECTING:
+        with open(ROOT / "corpora" / "dev" / lang / "dev.tsv", encoding="utf-8", newline="") as f:
+            mt = [row["mt"] for row in csv.DictReader(f, delimiter="\t")] * copies
+        config = RepairConfig(model="none", lang=lang)
+        rep = Repairer(glossary, make_ranker("none", config), config)
+        times, edits = [], 0
+        for doc in ("\n".join(mt), " ".join(mt)):
+            rep.repair(doc)  # the fuzzy matcher then remembers every run: both layouts are timed alike
+            c0 = time.process_time()
+            edits = len(rep.repair(doc).edits)
+            times.append((time.process_time() - c0) * 1e3)
+        print(f"| {lang} | {len(' '.join(mt).encode('utf-8')) / 1e3:.0f} | {times[0]:.0f} | {times[1]:.0f} | {edits} |",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from retrans.config import RankConfig, RepairConfig
 from retrans.detect import Matcher
 from retrans.glossary import Entry, Forms, Glossary
-from retrans.inflect import governed_cases, inflect_like, phrase_forms
+from retrans.inflect import governed_cases, inflect_like, last_words, phrase_forms
 from retrans.multilingual import MorphSpan
 from retrans.pipeline import Repairer
 from retrans.propose import propose
@@ -109,6 +113,24 @@ def test_undeclined_base_form_after_a_preposition_gets_the_governed_cases():
     # also across an agreeing adjective, but not across a noun
     assert inflect_like("ru", "Луганськ", "Луганську", "Луганск", "place", "В оккупированном ")[0] == "Луганске"
     assert governed_cases("ru", "в четверг ") == ()
+
+
+# Letters, digits (also non-decimal ones), "_", combining marks, punctuation and many kinds of whitespace.
+_CHARS = ["в", "Ов", "оккупированном", "a", "Ł", "ß", "5", "²", "_", "\u0301", ",", "-", "«", " ", "  ", "\t",
+          "\n", "\u00a0", "\u2009", "\u3000", "\u200b"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CHARS), max_size=14).map("".join))
+def test_last_words_are_the_regex_groups(before):
+    """The words a preposition is read from, as the regular expression that defines them finds them."""
+    m = re.search(r"(?:([^\W\d_]+)\s+)?([^\W\d_]+)\s+$", before)
+    assert last_words(before) == (m.groups() if m else None)
+
+
+def test_a_preposition_is_read_at_the_end_of_a_long_line():
+    before = "Президент заявил, что войска продолжают наступление. " * 2000 + "В оккупированном "
+    assert governed_cases("ru", before) == governed_cases("ru", "В оккупированном ") != ()
 
 
 def test_undeclined_base_form_is_fixed_in_the_governed_case(news_glossary):
